@@ -1,0 +1,2 @@
+def territories_load_if_empty() -> int:
+    return 0
