@@ -17,11 +17,15 @@ def _plain(value):
     return value
 
 
+# Never copied into the trail: bookkeeping, bulky geometry, and secrets (even hashed).
+NOT_AUDITED = {"created_at", "updated_at", "boundary", "key_hash", "password"}
+
+
 def record_snapshot(instance: models.Model, *, m2m: tuple[str, ...] = ()) -> dict:
     """The audited values of a record: its concrete fields (foreign keys by id) and the named many-to-many sets."""
     values = {}
     for field in instance._meta.concrete_fields:
-        if field.name in {"created_at", "updated_at", "boundary"}:
+        if field.name in NOT_AUDITED:
             continue
         values[field.name] = _plain(getattr(instance, field.attname))
     for name in m2m:
