@@ -31,10 +31,16 @@ class Command(BaseCommand):
         if host in {"0.0.0.0", "::"} and not os.environ.get("MINKA_ALLOWED_HOSTS"):
             settings.ALLOWED_HOSTS.append("*")
         self.prepare()
+        from waitress import create_server
+
+        from minka.wsgi import application
+
+        # Bound before it is announced, so the printed address answers at once.
+        server = create_server(application, host=host, port=port, threads=threads, ident="Minka")
         worker = None if no_worker else self.start_worker()
         self.announce(host, port)
         try:
-            self.serve(host, port, threads)
+            self.serve(server)
         finally:
             if worker is not None:
                 self.stop_worker(worker)
@@ -71,14 +77,12 @@ class Command(BaseCommand):
                 worker.kill()
                 worker.wait()
 
-    def serve(self, host, port, threads):
-        from waitress import serve
-
-        from minka.wsgi import application
-
+    def serve(self, server):
         # Ctrl-C stops waitress with KeyboardInterrupt; SIGTERM (a service manager's stop) does the same.
         signal.signal(signal.SIGTERM, interrupt)
         try:
-            serve(application, host=host, port=port, threads=threads, ident="Minka")
+            server.run()
         except KeyboardInterrupt:
             pass
+        finally:
+            server.close()

@@ -1,0 +1,120 @@
+"""Every page, visited by people who must not see organization A's records.
+
+Users of organization B (which shares no program with A) and a user with no organization get 404, or
+a page without a trace of A; anonymous visitors get the login page. A route added without an entry
+here fails the test, so no page escapes the sweep.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from minka.accounts.tokens import api_token_create
+from minka.audit.models import AuditEvent
+from minka.programs.models import Disbursement, Initiative
+
+# Pages that hold no organization's data, or that belong to the login flow itself.
+PUBLIC = {
+    "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
+    "password_reset_complete", "language_set", "health",
+}
+# Reference data every logged-in user may read: Peru's territories.
+SHARED_REFERENCE = {"territory_list", "territory_detail", "district_search"}
+
+# Strings that only organization A's records carry.
+TRACES_OF_A = [
+    "Asociación Alfa", "Programa Alfa", "Alpha Program", "alfa-quispicanchi", "Emprendimientos en Quispicanchi",
+    "CDE Urcos", "CONV-ALFA-1", "20512333797", "admin_a", "Iniciativa secreta de Alfa",
+]
+
+
+def named_routes(resolver=None, prefix=""):
+    """(name, pattern) of every named page outside the admin and the API (the API has its own sweep)."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in {"admin"} or entry.app_name == "admin" or "api" in str(entry.pattern):
+                continue
+            yield from named_routes(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield entry.name, prefix + str(entry.pattern)
+
+
+def route_kwargs(world):
+    """For each page, the arguments that point it at organization A's records."""
+    a = world
+    partner = a.project_a.partners.first()
+    disbursement = Disbursement.objects.create(
+        commitment=a.commitment_a, amount=Decimal("10.00"), disbursed_on=datetime.date(2024, 2, 1)
+    )
+    initiative = Initiative.objects.create(program=a.program_a, title_es="Iniciativa secreta de Alfa")
+    token, _ = api_token_create(user=a.admin_a, name="alfa")
+    program, project = {"slug": a.program_a.slug}, {"slug": a.program_a.slug, "code": a.project_a.code}
+    return {
+        "home": {}, "profile": {}, "password_change": {}, "password_change_done": {},
+        "program_list": {}, "program_create": {}, "project_list": {}, "organization_list": {},
+        "organization_create": {}, "site_list": {}, "site_create": {}, "user_list": {}, "user_create": {},
+        "audit_list": {},
+        "program_detail": program, "program_edit": program, "phase_create": program,
+        "phase_edit": {**program, "number": a.phase_a.number},
+        "project_create": program, "initiative_list": program, "initiative_create": program,
+        "initiative_edit": {"pk": initiative.pk},
+        "project_detail": project, "project_edit": project, "partner_add": project, "commitment_create": project,
+        "partner_remove": {**project, "pk": partner.pk},
+        "commitment_edit": {"pk": a.commitment_a.pk}, "disbursement_create": {"pk": a.commitment_a.pk},
+        "disbursement_delete": {"pk": disbursement.pk},
+        "organization_detail": {"slug": a.org_a.slug}, "organization_edit": {"slug": a.org_a.slug},
+        "site_detail": {"pk": a.site_a.pk}, "site_edit": {"pk": a.site_a.pk},
+        "user_detail": {"pk": a.admin_a.pk}, "token_revoke": {"pk": token.pk},
+    }
+
+
+def assert_no_trace_of_a(response, url):
+    if response.status_code in (403, 404, 405):
+        return
+    assert response.status_code in (200, 302), f"{url} answered {response.status_code}"
+    body = response.content.decode()
+    for trace in TRACES_OF_A:
+        assert trace not in body, f"{url} shows {trace!r} to an outsider"
+    if response.status_code == 302:
+        assert "alpha" not in response["Location"], f"{url} redirects an outsider into A's records"
+
+
+@pytest.mark.django_db
+def test_every_page_is_in_the_sweep(world):
+    kwargs = route_kwargs(world)
+    missing = [name for name, _ in named_routes() if name not in kwargs and name not in PUBLIC | SHARED_REFERENCE]
+    assert not missing, f"pages missing from the outsider sweep: {missing}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("outsider", ["admin_b", "field_b", "coordinator_b", "nobody"])
+def test_outsiders_see_nothing_of_organization_a(world, client, outsider):
+    kwargs = route_kwargs(world)
+    client.force_login(getattr(world, outsider))
+    events_before = AuditEvent.objects.count()
+    for name, _ in named_routes():
+        if name not in kwargs:
+            continue
+        url = reverse(name, kwargs=kwargs[name])
+        assert_no_trace_of_a(client.get(url), url)
+        if kwargs[name]:  # a page about one of A's records: writing to it must fail as if it did not exist
+            response = client.post(url, {"name": "x", "title_es": "x", "amount": "1", "role": "admin"})
+            assert response.status_code == 404, f"POST {url} by {outsider} answered {response.status_code}"
+    assert AuditEvent.objects.count() == events_before, "an outsider's request changed something"
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_login(world, client):
+    kwargs = route_kwargs(world)
+    login_url = reverse("login")
+    for name, _ in named_routes():
+        if name not in kwargs:
+            continue
+        url = reverse(name, kwargs=kwargs[name])
+        response = client.get(url)
+        assert response.status_code in (302, 405), f"{url} answered {response.status_code} to an anonymous visitor"
+        if response.status_code == 302:
+            assert response["Location"].startswith(login_url), f"{url} did not send the visitor to log in"
