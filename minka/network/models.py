@@ -1,9 +1,15 @@
+import re
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from minka.core.models import TimeStampedModel
 from minka.network.identifiers import ruc_is_valid
+
+# An IATI organisation identifier: a registration agency code (country or XM/XI, then the register) and the
+# organisation's number in that register, e.g. PE-RUC-20512333797, XM-DAC-41114, XI-IATI-EC_INTPA.
+IATI_ORGANISATION_ID = re.compile(r"^[A-Z]{2}-[A-Z0-9]+-[A-Za-z0-9_.\-]+$")
 
 
 class TerritoryLevel(models.TextChoices):
@@ -49,7 +55,7 @@ class Territory(models.Model):
 
     @property
     def path(self) -> str:
-        """"Urcos, Quispicanchi, Cusco": the place with its province and department."""
+        """ "Urcos, Quispicanchi, Cusco": the place with its province and department."""
         names, node = [], self
         while node is not None:
             names.append(node.name)
@@ -132,6 +138,17 @@ class Organization(TimeStampedModel):
                 errors["ruc"] = _("El RUC no es válido: debe tener 11 dígitos y un dígito verificador correcto.")
         if self.country:
             self.country = self.country.upper()
+        if not self.iati_identifier and self.ruc and "ruc" not in errors:
+            self.iati_identifier = f"PE-RUC-{self.ruc}"
+        if self.iati_identifier:
+            if not IATI_ORGANISATION_ID.match(self.iati_identifier):
+                errors["iati_identifier"] = _(
+                    "Use la forma AGENCIA-NÚMERO de IATI, por ejemplo PE-RUC-20512333797 o XM-DAC-41114."
+                )
+            elif (
+                self.iati_identifier.startswith("PE-RUC-") and self.ruc and self.iati_identifier != f"PE-RUC-{self.ruc}"
+            ):
+                errors["iati_identifier"] = _("El identificador PE-RUC no coincide con el RUC de la organización.")
         if self.district_id and self.district.level != TerritoryLevel.DISTRICT:
             errors["district"] = _("Elija un distrito.")
         if errors:
