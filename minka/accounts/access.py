@@ -97,7 +97,7 @@ def project_lead_choices(user, program) -> QuerySet:
     from minka.network.models import Organization
 
     if program_can_edit(user, program):
-        return Organization.objects.filter(is_active=True)
+        return organizations_visible(user).filter(is_active=True)
     return Organization.objects.filter(pk__in=organization_ids(user, STAFF_ROLES), is_active=True)
 
 
@@ -123,8 +123,14 @@ def organizations_visible(user) -> QuerySet:
     if is_network_admin(user):
         return Organization.objects.all()
     programs = programs_visible(user).values("pk")
+    # Those who add partners to the network also see the organizations that take part in nothing yet,
+    # so one they have just registered can be found and named as a partner.
+    unaffiliated = Q(pk__in=[])
+    if organization_can_create(user):
+        unaffiliated = Q(catalyzed_programs=None, led_projects=None, partnerships=None, commitments=None)
     return Organization.objects.filter(
-        Q(pk__in=organization_ids(user))
+        unaffiliated
+        | Q(pk__in=organization_ids(user))
         | Q(catalyzed_programs__in=programs)
         | Q(led_projects__program__in=programs)
         | Q(partnerships__project__program__in=programs)

@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from minka.core.models import TimeStampedModel
@@ -15,6 +17,9 @@ class User(AbstractUser):
         ordering = ["username"]
         verbose_name = _("usuario")
         verbose_name_plural = _("usuarios")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_email_unique_when_given")
+        ]
 
     def __str__(self):
         return self.get_full_name() or self.username

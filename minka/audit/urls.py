@@ -1,1 +1,7 @@
-urlpatterns = []
+from django.urls import path
+
+from minka.audit import views
+
+urlpatterns = [
+    path("", views.audit_list, name="audit_list"),
+]

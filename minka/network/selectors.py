@@ -2,11 +2,12 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from minka.accounts import access
-from minka.network.models import Organization, Site, Territory
+from minka.network.models import Organization, Site, Territory, TerritoryLevel
+from minka.programs.models import Program, Project
 
 
 def organization_list(*, user, kind: str = "", search: str = "") -> QuerySet:
-    organizations = access.organizations_visible(user).select_related("district")
+    organizations = access.organizations_visible(user).select_related("district__parent__parent")
     if kind:
         organizations = organizations.filter(kind=kind)
     if search:
@@ -16,17 +17,49 @@ def organization_list(*, user, kind: str = "", search: str = "") -> QuerySet:
     return organizations
 
 
+def organization_programs(*, user, organization: Organization) -> QuerySet:
+    """The programs the user sees in which `organization` takes part, in any role."""
+    taking_part = (
+        Q(catalysts=organization)
+        | Q(projects__lead_organization=organization)
+        | Q(projects__partners__organization=organization)
+        | Q(projects__commitments__funder=organization)
+    )
+    return (
+        Program.objects.filter(pk__in=access.programs_visible(user).values("pk"))
+        .filter(pk__in=Program.objects.filter(taking_part).values("pk"))
+        .order_by("name_es")
+    )
+
+
+def organization_projects(*, user, organization: Organization) -> QuerySet:
+    """The projects the user sees that `organization` leads, partners in or funds."""
+    taking_part = Project.objects.filter(
+        Q(lead_organization=organization) | Q(partners__organization=organization) | Q(commitments__funder=organization)
+    )
+    return (
+        Project.objects.filter(pk__in=access.projects_visible(user).values("pk"))
+        .filter(pk__in=taking_part.values("pk"))
+        .select_related("program", "lead_organization")
+        .order_by("program__name_es", "code")
+    )
+
+
 def organization_get(*, user, slug: str) -> Organization:
     """The organization if the user may see it; 404 for a missing one and for one that is not theirs alike."""
     return get_object_or_404(access.organizations_visible(user).select_related("district__parent__parent"), slug=slug)
 
 
-def site_list(*, user, organization: Organization | None = None, kind: str = "", territory: str = "") -> QuerySet:
+def site_list(
+    *, user, organization: Organization | None = None, organization_slug: str = "", kind: str = "", territory: str = ""
+) -> QuerySet:
     sites = Site.objects.filter(organization__in=access.organizations_visible(user).values("pk")).select_related(
         "organization", "district__parent__parent"
     )
     if organization is not None:
         sites = sites.filter(organization=organization)
+    if organization_slug:
+        sites = sites.filter(organization__slug=organization_slug)
     if kind:
         sites = sites.filter(kind=kind)
     if territory:
@@ -52,3 +85,11 @@ def territory_list(*, level: str = "", parent: str = "", search: str = "") -> Qu
 
 def territory_get(*, code: str) -> Territory:
     return get_object_or_404(Territory.objects.select_related("parent__parent"), code=code)
+
+
+def district_search(*, query: str, limit: int = 15) -> list[Territory]:
+    """Districts whose name contains `query` or whose ubigeo starts with it, for the district picker."""
+    query = (query or "").strip()
+    if not query:
+        return []
+    return list(territory_list(level=TerritoryLevel.DISTRICT, search=query).order_by("name", "code")[:limit])

@@ -38,10 +38,15 @@ class Command(BaseCommand):
         # Bound before it is announced, so the printed address answers at once.
         server = create_server(application, host=host, port=port, threads=threads, ident="Minka")
         worker = None if no_worker else self.start_worker()
-        self.announce(host, port)
+        # Ctrl-C stops waitress with KeyboardInterrupt; SIGTERM (a service manager's stop) does the same.
+        signal.signal(signal.SIGTERM, interrupt)
         try:
-            self.serve(server)
+            self.announce(host, port)
+            server.run()
+        except KeyboardInterrupt:
+            pass
         finally:
+            server.close()
             if worker is not None:
                 self.stop_worker(worker)
             self.stdout.write(_("Minka se detuvo."))
@@ -76,13 +81,3 @@ class Command(BaseCommand):
             except subprocess.TimeoutExpired:
                 worker.kill()
                 worker.wait()
-
-    def serve(self, server):
-        # Ctrl-C stops waitress with KeyboardInterrupt; SIGTERM (a service manager's stop) does the same.
-        signal.signal(signal.SIGTERM, interrupt)
-        try:
-            server.run()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.close()
