@@ -1,3 +1,43 @@
-from ninja import NinjaAPI
+"""The versioned REST API, mounted at /api/v1/: docs at /api/v1/docs, the OpenAPI document at /api/v1/openapi.json.
 
-api = NinjaAPI(title="Minka API", version="1")
+One router per app; the endpoints call the same selectors (scoping) and services (rules, audit) as the pages.
+"""
+
+from minka.accounts.api import router as accounts_router
+from minka.core.api_support import MinkaAPI, SessionAuth, TokenAuth
+from minka.network.api import router as network_router
+from minka.programs.api import router as programs_router
+
+DESCRIPTION = """
+Minka's REST API, version 1.
+
+**Authentication.** A personal token made on your profile page, sent as `Authorization: Bearer mk_…`; or, in
+the browser (these docs), your logged-in session, with the CSRF token on writes (the docs send it for you).
+
+**Language.** Messages come in Spanish or English: the `Accept-Language` header when a token client sends it,
+otherwise the user's language.
+
+**Lists** take `limit` (1–500, default 50) and `offset`, and answer `{"count": total, "items": [...]}`.
+
+**Writes.** `POST` creates, `PATCH` changes only the fields sent (there is no `PUT`), `DELETE` removes where
+the pages allow it. Records are named by their natural keys: organizations and programs by slug,
+territories by INEI ubigeo, phases by number; projects, sites, initiatives, commitments and disbursements by id.
+Money is a decimal string with two places (`"1500.00"`) next to its currency.
+
+**Errors** always have the shape `{"message", "code", "fields"}`: 400 a broken rule or an unknown reference
+(`malformed` for a body that is not JSON), 401 no or bad credentials, 403 allowed to see but not to do,
+404 missing or not yours (the same answer), 405 method not allowed, 409 conflict, 422 the request does not fit
+the schema, 500 unexpected (logged).
+"""
+
+api = MinkaAPI(
+    title="Minka API",
+    version="1",
+    description=DESCRIPTION,
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api-v1",
+)
+
+api.add_router("", accounts_router)
+api.add_router("", network_router)
+api.add_router("", programs_router)

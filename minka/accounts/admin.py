@@ -3,21 +3,20 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from minka.accounts.models import ApiToken, Membership, ProgramRole, User
+from minka.core.admin import ReadOnlyAdmin, ReadOnlyInline
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
-    extra = 0
     autocomplete_fields = ["organization"]
 
 
-class ProgramRoleInline(admin.TabularInline):
+class ProgramRoleInline(ReadOnlyInline):
     model = ProgramRole
-    extra = 0
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(ReadOnlyAdmin, DjangoUserAdmin):
     fieldsets = (*DjangoUserAdmin.fieldsets, (_("Preferencias"), {"fields": ("language",)}))
     add_fieldsets = (*DjangoUserAdmin.add_fieldsets, (_("Preferencias"), {"fields": ("email", "language")}))
     list_display = ("username", "first_name", "last_name", "email", "language", "is_active", "is_superuser")
@@ -26,7 +25,7 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = ("user", "organization", "role", "is_active", "updated_at")
     list_filter = ("role", "is_active")
     search_fields = ("user__username", "user__first_name", "user__last_name", "organization__name")
@@ -35,7 +34,7 @@ class MembershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgramRole)
-class ProgramRoleAdmin(admin.ModelAdmin):
+class ProgramRoleAdmin(ReadOnlyAdmin):
     list_display = ("user", "program", "role")
     list_filter = ("role", "program")
     search_fields = ("user__username", "program__name_es")
@@ -44,15 +43,11 @@ class ProgramRoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    """Tokens are made by their owners on the profile page; here they can only be looked at or revoked."""
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Tokens are made and revoked by their owners on the profile page."""
 
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
     list_filter = ("revoked_at",)
     search_fields = ("name", "prefix", "user__username")
     list_select_related = ("user",)
-    readonly_fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at")
-    fields = ("user", "name", "prefix", "key_hash", "created_at", "last_used_at", "revoked_at")
-
-    def has_add_permission(self, request):
-        return False
+    exclude = ("key_hash",)

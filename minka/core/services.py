@@ -26,9 +26,7 @@ def record_save(instance, data: dict, *, m2m: dict | None = None):
             for name, values in (m2m or {}).items():
                 getattr(instance, name).set(values)
     except IntegrityError:
-        raise ApplicationError(
-            _("Ya existe un registro con esos datos."), code="conflict", status=409
-        ) from None
+        raise ApplicationError(_("Ya existe un registro con esos datos."), code="conflict", status=409) from None
     return instance
 
 

@@ -7,12 +7,17 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from minka.programs.selectors import program_list
+from minka.programs.selectors import program_list, program_summaries
 
 
 @login_required
 def home(request):
-    return render(request, "core/home.html", {"programs": program_list(user=request.user)})
+    """The user's programs as cards, with key facts counted over the projects the user sees."""
+    programs = list(program_list(user=request.user))
+    summaries = program_summaries(user=request.user, programs=programs)
+    for program in programs:
+        program.summary = summaries[program.pk]
+    return render(request, "core/home.html", {"programs": programs})
 
 
 @require_POST
@@ -22,7 +27,9 @@ def language_set(request):
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     next_url = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     if request.user.is_authenticated and request.user.language != language:
         request.user.language = language

@@ -283,12 +283,24 @@ def test_the_openapi_document_describes_the_api(openapi):
     assert schemes["SessionAuth"]["in"] == "cookie"
     paths = openapi["paths"]
     for route in [
-        "/api/v1/me", "/api/v1/organizations", "/api/v1/organizations/{slug}", "/api/v1/sites",
-        "/api/v1/sites/{site_id}", "/api/v1/territories", "/api/v1/territories/{code}",
-        "/api/v1/territories/{code}/boundary", "/api/v1/programs", "/api/v1/programs/{slug}",
-        "/api/v1/programs/{slug}/phases", "/api/v1/projects", "/api/v1/programs/{slug}/projects",
-        "/api/v1/projects/{project_id}", "/api/v1/projects/{project_id}/partners", "/api/v1/initiatives",
-        "/api/v1/commitments", "/api/v1/commitments/{commitment_id}/disbursements",
+        "/api/v1/me",
+        "/api/v1/organizations",
+        "/api/v1/organizations/{slug}",
+        "/api/v1/sites",
+        "/api/v1/sites/{site_id}",
+        "/api/v1/territories",
+        "/api/v1/territories/{code}",
+        "/api/v1/territories/{code}/boundary",
+        "/api/v1/programs",
+        "/api/v1/programs/{slug}",
+        "/api/v1/programs/{slug}/phases",
+        "/api/v1/projects",
+        "/api/v1/programs/{slug}/projects",
+        "/api/v1/projects/{project_id}",
+        "/api/v1/projects/{project_id}/partners",
+        "/api/v1/initiatives",
+        "/api/v1/commitments",
+        "/api/v1/commitments/{commitment_id}/disbursements",
     ]:
         assert route in paths, route
 

@@ -6,7 +6,8 @@ import sys
 
 
 def run_minka(args, env_overrides, tmp_path):
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MINKA_")}
+    # A clean environment: none of ours, and none that the test session itself set (the browser fixture's).
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MINKA_", "DJANGO_"))}
     env.update({"MINKA_DATA_DIR": str(tmp_path / "data"), **env_overrides})
     return subprocess.run(  # noqa: S603
         [sys.executable, "-m", "minka.cli", *args], env=env, capture_output=True, text=True, timeout=120, check=False

@@ -1,4 +1,4 @@
-"""The Django admin pages for the network open for a network admin; territories are read-only there."""
+"""Django's admin shows the network to a network admin, read-only."""
 
 import pytest
 from django.urls import reverse
@@ -6,7 +6,7 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_admin_pages_open_and_territories_are_read_only(world, login):
+def test_admin_pages_open_read_only(world, login):
     client = login(world.superuser)
     for url in (
         reverse("admin:network_organization_changelist"),
@@ -18,4 +18,9 @@ def test_admin_pages_open_and_territories_are_read_only(world, login):
     ):
         assert client.get(url).status_code == 200, url
     assert 'name="name"' not in client.get(reverse("admin:network_territory_change", args=["0812"])).content.decode()
-    assert client.get(reverse("admin:network_territory_add")).status_code == 403
+    assert (
+        'name="name"'
+        not in client.get(reverse("admin:network_organization_change", args=[world.org_a.pk])).content.decode()
+    )
+    for name in ("organization", "site", "territory"):
+        assert client.get(reverse(f"admin:network_{name}_add")).status_code == 403

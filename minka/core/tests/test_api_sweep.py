@@ -1,0 +1,239 @@
+"""Every route of the OpenAPI document, walked with outsiders, missing records and junk.
+
+No route may answer a 500 or anything but the JSON error shape; organization B's users get 404 on every
+record of organization A, exactly as for a record that does not exist. A route added to the API without
+an entry in ROUTES fails these tests, so no endpoint escapes the sweep.
+"""
+
+import datetime
+import json
+from decimal import Decimal
+from functools import partial
+
+import pytest
+
+from minka.accounts.tokens import api_token_create
+from minka.core.tests.test_api import Api, assert_error
+from minka.programs.models import Disbursement, Initiative
+
+
+@pytest.fixture
+def api(client):
+    return partial(Api, client)
+
+
+PREFIX = "/api/v1"
+# Reference data every user may read: not organization A's.
+PUBLIC = {"/territories/{code}", "/territories/{code}/boundary"}
+
+
+def routes_of_a(world) -> dict:
+    """For each route with parameters, the values that point it at organization A's records."""
+    partner = world.project_a.partners.first()
+    disbursement = Disbursement.objects.create(
+        commitment=world.commitment_a, amount=Decimal("10.00"), disbursed_on=datetime.date(2024, 2, 1)
+    )
+    initiative = Initiative.objects.create(program=world.program_a, title_es="Iniciativa secreta de Alfa")
+    token, _plaintext = api_token_create(user=world.admin_a, name="alfa")
+    program = {"slug": world.program_a.slug}
+    project = {"project_id": world.project_a.pk}
+    commitment = {"commitment_id": world.commitment_a.pk}
+    return {
+        "/me": {},
+        "/me/tokens": {},
+        "/me/tokens/{token_id}": {"token_id": token.pk},
+        "/organizations": {},
+        "/organizations/{slug}": {"slug": world.org_a.slug},
+        "/sites": {},
+        "/sites/{site_id}": {"site_id": world.site_a.pk},
+        "/territories": {},
+        "/territories/{code}": {"code": "08"},
+        "/territories/{code}/boundary": {"code": "08"},
+        "/programs": {},
+        "/programs/{slug}": program,
+        "/programs/{slug}/phases": program,
+        "/programs/{slug}/phases/{number}": {**program, "number": world.phase_a.number},
+        "/programs/{slug}/projects": program,
+        "/programs/{slug}/initiatives": program,
+        "/projects": {},
+        "/projects/{project_id}": project,
+        "/projects/{project_id}/partners": project,
+        "/projects/{project_id}/partners/{partner_id}": {**project, "partner_id": partner.pk},
+        "/projects/{project_id}/commitments": project,
+        "/initiatives": {},
+        "/initiatives/{initiative_id}": {"initiative_id": initiative.pk},
+        "/commitments": {},
+        "/commitments/{commitment_id}": commitment,
+        "/commitments/{commitment_id}/disbursements": commitment,
+        "/disbursements/{disbursement_id}": {"disbursement_id": disbursement.pk},
+    }
+
+
+MISSING = {
+    "slug": "no-such-thing",
+    "code": "999999",
+    "number": 99,
+    "site_id": 987654,
+    "token_id": 987654,
+    "project_id": 987654,
+    "partner_id": 987654,
+    "initiative_id": 987654,
+    "commitment_id": 987654,
+    "disbursement_id": 987654,
+}
+
+# A body each POST route accepts, so that only the record in the path decides the answer.
+VALID_BODIES = {
+    "/me/tokens": {"name": "sweep"},
+    "/organizations": {"slug": "sweep-org", "name": "Sweep", "kind": "ngo"},
+    "/sites": {"organization": "beta-ngo", "name": "Sweep", "kind": "office", "district": "130101"},
+    "/programs": {"slug": "sweep", "name_es": "Sweep", "catalysts": ["beta-ngo"]},
+    "/programs/{slug}/phases": {"number": 5, "name_es": "Sweep"},
+    "/programs/{slug}/projects": {"code": "sweep", "title_es": "Sweep", "lead_organization": "beta-ngo"},
+    "/programs/{slug}/initiatives": {"title_es": "Sweep"},
+    "/projects/{project_id}/partners": {"organization": "beta-ngo", "role": "ally"},
+    "/projects/{project_id}/commitments": {"funder": "beta-ngo", "amount": "1.00", "committed_on": "2024-01-01"},
+    "/commitments/{commitment_id}/disbursements": {"amount": "1.00", "disbursed_on": "2024-01-01"},
+}
+
+
+@pytest.fixture
+def operations(client, db):
+    """(method, route, operation) for every operation of the OpenAPI document."""
+    document = client.get(f"{PREFIX}/openapi.json").json()
+    found = []
+    for path, methods in document["paths"].items():
+        assert path.startswith(PREFIX)
+        for method, operation in methods.items():
+            found.append((method, path.removeprefix(PREFIX), operation))
+    assert len(found) > 40
+    return found
+
+
+def url(route: str, values: dict) -> str:
+    return PREFIX + route.format(**values)
+
+
+def call(client, method: str, route: str, values: dict, body=None):
+    if method == "post" and body is None:
+        body = VALID_BODIES[route]
+    if method == "patch" and body is None:
+        body = {}
+    if method not in {"post", "patch"}:
+        return client.request(method, url(route, values))
+    return client.request(method, url(route, values), body)
+
+
+def test_every_route_is_in_the_sweep(world, operations):
+    routes = routes_of_a(world)
+    for method, route, _operation in operations:
+        assert route in routes, f"add {route} to routes_of_a()"
+        if method == "post":
+            assert route in VALID_BODIES, f"add a body for POST {route} to VALID_BODIES"
+
+
+def test_every_route_needs_authentication(world, api, operations):
+    routes = routes_of_a(world)
+    for method, route, _operation in operations:
+        response = call(api(), method, route, routes[route])
+        assert_error(response, 401, "unauthenticated")
+
+
+@pytest.mark.parametrize("outsider", ["admin_b", "coordinator_b", "field_b", "nobody"])
+def test_outsiders_get_404_for_every_record_of_organization_a(world, api, operations, outsider):
+    routes = routes_of_a(world)
+    client = api(getattr(world, outsider))
+    for method, route, _operation in operations:
+        if "{" not in route or route in PUBLIC:
+            continue
+        response = call(client, method, route, routes[route])
+        assert_error(response, 404, "not_found")
+
+
+def test_missing_records_answer_404(world, api, operations):
+    client = api(world.superuser)
+    for method, route, _operation in operations:
+        if "{" not in route:
+            continue
+        response = call(client, method, route, MISSING)
+        assert_error(response, 404, "not_found")
+
+
+def _request_properties(document, operation) -> list[str]:
+    schema = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema", {})
+    if "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    return list(schema.get("properties", {}))
+
+
+JUNK_VALUES = [
+    {"$": 1},
+    [1, [2]],
+    "\x00",
+    10**30,
+    -(10**30),
+    -1,
+    0,
+    "",
+    True,
+    None,
+    "9999-99-99",
+    "x" * 5000,
+    1.5,
+    "NaN",
+    "1e400",
+    "999999",
+    "no-such",
+]
+
+
+def test_junk_bodies_never_answer_500(world, api, client, operations):
+    document = client.get(f"{PREFIX}/openapi.json").json()
+    routes = routes_of_a(world)
+    superuser = api(world.superuser)
+    for method, route, operation in operations:
+        if method not in {"post", "patch"}:
+            continue
+        properties = _request_properties(document, operation)
+        bodies = [{}, "garbage", [], None, 0, {"no_such_field": 1}, [{"a": 1}]]
+        bodies += [dict.fromkeys(properties, junk) for junk in JUNK_VALUES]
+        bodies += [{name: junk} for name in properties for junk in JUNK_VALUES]
+        for body in bodies:
+            response = superuser.request(method, url(route, routes[route]), body)
+            where = f"{method.upper()} {route} {json.dumps(body)[:120]}"
+            assert response.status_code < 500, (where, response.content[:300])
+            if response.status_code >= 400:
+                assert_error(response, response.status_code)
+        for raw in ["{bad", "\xff\xfe", "{" * 10000, '{"a": ' + "[" * 5000]:
+            response = superuser.request(method, url(route, routes[route]), raw=raw)
+            assert_error(response, 400, "malformed")
+
+
+def test_junk_query_parameters_never_answer_500(world, api, client, operations):
+    document = client.get(f"{PREFIX}/openapi.json").json()
+    superuser = api(world.superuser)
+    for method, route, _operation in operations:
+        if method != "get" or "{" in route:
+            continue
+        parameters = [p["name"] for p in document["paths"][PREFIX + route]["get"].get("parameters", [])]
+        for junk in ["\x00", "x" * 5000, "-1", "%", "_", "'; drop table", "99999999999999999999999", "０８"]:
+            response = superuser.client.get(url(route, {}), dict.fromkeys(parameters, junk), **superuser.headers)
+            assert response.status_code < 500, (route, junk, response.content[:300])
+            if response.status_code >= 400:
+                assert_error(response, response.status_code)
+
+
+def test_junk_path_parameters_never_answer_500(world, api, operations):
+    superuser = api(world.superuser)
+    for method, route, _operation in operations:
+        if "{" not in route:
+            continue
+        for junk in ["%00", "abc", "-1", "0", "99999999999999999999999", "x" * 300, "%C3%B1", "%E2%80%AE"]:
+            path = PREFIX + route
+            for name in MISSING:
+                path = path.replace("{" + name + "}", junk)
+            response = (
+                superuser.request(method, path, {}) if method in {"post", "patch"} else superuser.request(method, path)
+            )
+            assert response.status_code < 500, (method, path, response.content[:300])
+            assert_error(response, response.status_code)
