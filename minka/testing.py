@@ -14,7 +14,7 @@ from minka.accounts.models import Membership, OrganizationRole, ProgramRole, Pro
 from minka.network.models import Organization, Site, Territory
 from minka.programs.models import FundingCommitment, Phase, Program, Project, ProjectPartner
 
-TEST_PASSWORD = "a-long-test-password-2026"
+TEST_PASSWORD = "a-long-test-password-2026"  # noqa: S105
 
 PLACES = [
     # code, level, name, parent
@@ -107,8 +107,15 @@ class World:
     nobody: User
 
     def users_of_a(self):
-        return [self.coordinator_a, self.admin_a, self.field_a, self.credit_a, self.funder_a, self.auditor_a,
-                self.program_auditor_a]
+        return [
+            self.coordinator_a,
+            self.admin_a,
+            self.field_a,
+            self.credit_a,
+            self.funder_a,
+            self.auditor_a,
+            self.program_auditor_a,
+        ]
 
     def users_of_b(self):
         return [self.admin_b, self.field_b, self.coordinator_b]
@@ -125,19 +132,30 @@ def world_create() -> World:
     program_b.catalysts.set([org_b])
     phase_a = Phase.objects.create(program=program_a, number=1, name_es="Fase 1", name_en="Phase 1")
     project_a = ProjectFactory(
-        program=program_a, phase=phase_a, code="alfa-quispicanchi", title_es="Emprendimientos en Quispicanchi",
-        title_en="Enterprises in Quispicanchi", lead_organization=org_a,
+        program=program_a,
+        phase=phase_a,
+        code="alfa-quispicanchi",
+        title_es="Emprendimientos en Quispicanchi",
+        title_en="Enterprises in Quispicanchi",
+        lead_organization=org_a,
     )
     project_a.territories.set(["0812"])
     ProjectPartner.objects.create(project=project_a, organization=funder_org, role="funder")
     project_b = ProjectFactory(
-        program=program_b, code="beta-trujillo", title_es="Crédito en Trujillo", title_en="Credit in Trujillo",
+        program=program_b,
+        code="beta-trujillo",
+        title_es="Crédito en Trujillo",
+        title_en="Credit in Trujillo",
         lead_organization=org_b,
     )
     project_b.territories.set(["1301"])
     commitment_a = FundingCommitment.objects.create(
-        project=project_a, funder=funder_org, amount=Decimal("100000.00"), currency="EUR",
-        committed_on=datetime.date(2024, 1, 15), reference="CONV-ALFA-1",
+        project=project_a,
+        funder=funder_org,
+        amount=Decimal("100000.00"),
+        currency="EUR",
+        committed_on=datetime.date(2024, 1, 15),
+        reference="CONV-ALFA-1",
     )
     site_a = Site.objects.create(organization=org_a, name="CDE Urcos", kind="business_centre", district_id="081201")
     site_b = Site.objects.create(organization=org_b, name="Agencia Trujillo", kind="agency", district_id="130101")
@@ -154,8 +172,17 @@ def world_create() -> World:
     coordinator_b = member("coord_b", org_b, OrganizationRole.FIELD_OFFICER)
     ProgramRole.objects.create(user=coordinator_b, program=program_b, role=ProgramRoleKind.COORDINATOR)
     return World(
-        org_a=org_a, org_b=org_b, funder_org=funder_org, program_a=program_a, program_b=program_b, phase_a=phase_a,
-        project_a=project_a, project_b=project_b, commitment_a=commitment_a, site_a=site_a, site_b=site_b,
+        org_a=org_a,
+        org_b=org_b,
+        funder_org=funder_org,
+        program_a=program_a,
+        program_b=program_b,
+        phase_a=phase_a,
+        project_a=project_a,
+        project_b=project_b,
+        commitment_a=commitment_a,
+        site_a=site_a,
+        site_b=site_b,
         coordinator_a=coordinator_a,
         admin_a=member("admin_a", org_a, OrganizationRole.ADMIN),
         field_a=member("field_a", org_a, OrganizationRole.FIELD_OFFICER),

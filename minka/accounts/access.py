@@ -76,7 +76,9 @@ def projects_visible(user) -> QuerySet:
     if is_network_admin(user):
         return Project.objects.all()
     orgs = organization_ids(user)
-    whole_programs = program_role_ids(user, [ProgramRoleKind.COORDINATOR, ProgramRoleKind.AUDITOR, ProgramRoleKind.FUNDER])
+    whole_programs = program_role_ids(
+        user, [ProgramRoleKind.COORDINATOR, ProgramRoleKind.AUDITOR, ProgramRoleKind.FUNDER]
+    )
     return Project.objects.filter(
         Q(program__in=whole_programs)
         | Q(program__catalysts__in=orgs)
@@ -102,7 +104,9 @@ def project_lead_choices(user, program) -> QuerySet:
 
 
 def project_can_create(user, program) -> bool:
-    return program_can_edit(user, program) or bool(organization_ids(user, STAFF_ROLES) & program_organization_ids(program))
+    return program_can_edit(user, program) or bool(
+        organization_ids(user, STAFF_ROLES) & program_organization_ids(program)
+    )
 
 
 def program_organization_ids(program) -> set[int]:

@@ -14,7 +14,7 @@ from minka.accounts.models import ApiToken
 from minka.audit.services import audit_create, audit_update, record_snapshot
 from minka.core.errors import ApplicationError
 
-TOKEN_PREFIX = "mk_"
+TOKEN_PREFIX = "mk_"  # noqa: S105 (a marker, not a secret)
 
 
 def token_hash(plaintext: str) -> str:

@@ -18,18 +18,32 @@ class AuditEvent(models.Model):
 
     at = models.DateTimeField(_("fecha"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("por")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("por"),
     )
     action = models.CharField(_("acción"), max_length=10, choices=AuditAction.choices)
     model = models.CharField(_("tipo de registro"), max_length=60, db_index=True)
     object_id = models.CharField(_("id del registro"), max_length=64, db_index=True)
     object_repr = models.CharField(_("registro"), max_length=250)
     organization = models.ForeignKey(
-        "network.Organization", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "network.Organization",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("organización"),
     )
     program = models.ForeignKey(
-        "programs.Program", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("programa")
+        "programs.Program",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("programa"),
     )
     changes = models.JSONField(_("cambios"), default=dict, blank=True)
 

@@ -54,8 +54,12 @@ def audit_record(*, actor, action: str, instance: models.Model, changes: dict, o
 def audit_create(*, actor, instance, organization=None, program=None, m2m: tuple[str, ...] = ()):
     after = record_snapshot(instance, m2m=m2m)
     return audit_record(
-        actor=actor, action=AuditAction.CREATE, instance=instance, changes=audit_changes({}, after),
-        organization=organization, program=program,
+        actor=actor,
+        action=AuditAction.CREATE,
+        instance=instance,
+        changes=audit_changes({}, after),
+        organization=organization,
+        program=program,
     )
 
 
@@ -65,14 +69,22 @@ def audit_update(*, actor, instance, before: dict, organization=None, program=No
     if not changes:
         return None
     return audit_record(
-        actor=actor, action=AuditAction.UPDATE, instance=instance, changes=changes,
-        organization=organization, program=program,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        instance=instance,
+        changes=changes,
+        organization=organization,
+        program=program,
     )
 
 
 def audit_delete(*, actor, instance, organization=None, program=None, m2m: tuple[str, ...] = ()):
     before = record_snapshot(instance, m2m=m2m)
     return audit_record(
-        actor=actor, action=AuditAction.DELETE, instance=instance, changes=audit_changes(before, dict.fromkeys(before)),
-        organization=organization, program=program,
+        actor=actor,
+        action=AuditAction.DELETE,
+        instance=instance,
+        changes=audit_changes(before, dict.fromkeys(before)),
+        organization=organization,
+        program=program,
     )

@@ -23,7 +23,13 @@ class ApplicationError(Exception):
         return cls(error.messages[0], code="invalid")
 
     def as_dict(self) -> dict:
-        return {"message": str(self.message), "code": self.code, "fields": {k: [str(m) for m in v] if isinstance(v, (list, tuple)) else [str(v)] for k, v in self.fields.items()}}
+        return {
+            "message": str(self.message),
+            "code": self.code,
+            "fields": {
+                k: [str(m) for m in v] if isinstance(v, (list, tuple)) else [str(v)] for k, v in self.fields.items()
+            },
+        }
 
 
 class PermissionDenied(ApplicationError):

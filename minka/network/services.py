@@ -8,7 +8,16 @@ from minka.core.services import record_save
 from minka.network.models import Organization, Site
 
 ORGANIZATION_FIELDS = (
-    "slug", "name", "short_name", "kind", "country", "ruc", "iati_identifier", "website", "description", "district",
+    "slug",
+    "name",
+    "short_name",
+    "kind",
+    "country",
+    "ruc",
+    "iati_identifier",
+    "website",
+    "description",
+    "district",
     "is_active",
 )
 SITE_FIELDS = ("organization", "name", "kind", "district", "address", "is_active")

@@ -31,9 +31,12 @@ class Server:
         env = {k: v for k, v in os.environ.items() if not k.startswith("MINKA_") and k != "DJANGO_SETTINGS_MODULE"}
         env["MINKA_DATA_DIR"] = str(data_dir)
         env["PYTHONUNBUFFERED"] = "1"
-        self.process = subprocess.Popen(  # noqa: S603
+        self.process = subprocess.Popen(
             [sys.executable, "-m", "minka.cli", command, "--port", str(self.port)],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         self.output = []
         self.url = f"http://127.0.0.1:{self.port}"
@@ -96,13 +99,13 @@ def test_demo_serves_spanish_pages_and_its_printed_logins_work_and_ctrl_c_stops_
         assert len(logins) >= 6, banner
         assert (data_dir / "minka.sqlite3").exists() and (data_dir / "secret_key").exists()
 
-        login_page = urllib.request.urlopen(f"{server.url}/").read().decode()  # noqa: S310
+        login_page = urllib.request.urlopen(f"{server.url}/").read().decode()
         assert '<html lang="es">' in login_page and "Contraseña" in login_page
         assert worker_pids(data_dir), "the task worker is not running beside the server"
 
         home = log_in(server.url, logins[0], "minka-demo")
         assert "Work 4 Progress" in home
-        css = urllib.request.urlopen(f"{server.url}/static/minka/minka.css")  # noqa: S310
+        css = urllib.request.urlopen(f"{server.url}/static/minka/minka.css")
         assert css.status == 200
     finally:
         code = server.stop()

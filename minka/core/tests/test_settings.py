@@ -9,7 +9,7 @@ def run_minka(args, env_overrides, tmp_path):
     # A clean environment: none of ours, and none that the test session itself set (the browser fixture's).
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MINKA_", "DJANGO_"))}
     env.update({"MINKA_DATA_DIR": str(tmp_path / "data"), **env_overrides})
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         [sys.executable, "-m", "minka.cli", *args], env=env, capture_output=True, text=True, timeout=120, check=False
     )
 
@@ -39,8 +39,12 @@ def test_production_passes_the_deployment_checklist(tmp_path):
 
 
 def test_embedded_mode_generates_and_keeps_its_secret_key(tmp_path):
-    first = run_minka(["shell", "-v", "0", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"], {}, tmp_path)
-    second = run_minka(["shell", "-v", "0", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"], {}, tmp_path)
+    first = run_minka(
+        ["shell", "-v", "0", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"], {}, tmp_path
+    )
+    second = run_minka(
+        ["shell", "-v", "0", "-c", "from django.conf import settings; print(settings.SECRET_KEY)"], {}, tmp_path
+    )
     assert first.returncode == 0, first.stderr
     key_file = tmp_path / "data" / "secret_key"
     assert key_file.exists()

@@ -15,6 +15,10 @@ def interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+# Listening on every interface is the user's explicit choice (--host 0.0.0.0), never our default.
+ALL_INTERFACES = {"0.0.0.0", "::"}  # noqa: S104
+
+
 class Command(BaseCommand):
     help = _("Migra la base de datos, carga los territorios y sirve Minka con su trabajador de tareas.")
     load_demo = False
@@ -26,9 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help=_("No iniciar el trabajador de tareas."))
 
     def handle(self, *args, host, port, threads, no_worker, **options):
-        if host not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS and host not in {"0.0.0.0", "::"}:
+        if host not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS and host not in ALL_INTERFACES:
             settings.ALLOWED_HOSTS.append(host)
-        if host in {"0.0.0.0", "::"} and not os.environ.get("MINKA_ALLOWED_HOSTS"):
+        if host in ALL_INTERFACES and not os.environ.get("MINKA_ALLOWED_HOSTS"):
             settings.ALLOWED_HOSTS.append("*")
         self.prepare()
         from waitress import create_server
@@ -61,8 +65,10 @@ class Command(BaseCommand):
             self.stdout.write(_("Territorios del Perú cargados: %(count)s.") % {"count": created})
 
     def announce(self, host, port):
-        shown = "localhost" if host in {"127.0.0.1", "0.0.0.0", "::"} else host
-        self.stdout.write(self.style.SUCCESS(_("Minka está en http://%(host)s:%(port)s/") % {"host": shown, "port": port}))
+        shown = "localhost" if host in {"127.0.0.1"} | ALL_INTERFACES else host
+        self.stdout.write(
+            self.style.SUCCESS(_("Minka está en http://%(host)s:%(port)s/") % {"host": shown, "port": port})
+        )
         self.stdout.write(_("Pulse Ctrl-C para detenerlo."))
 
     def start_worker(self):
