@@ -17,8 +17,8 @@ def _plain(value):
     return value
 
 
-# Never copied into the trail: bookkeeping, bulky geometry, and secrets (even hashed).
-NOT_AUDITED = {"created_at", "updated_at", "boundary", "key_hash", "password"}
+# Never copied into the trail: bookkeeping, and secrets (even hashed).
+NOT_AUDITED = {"created_at", "updated_at", "key_hash", "password"}
 
 
 def record_snapshot(instance: models.Model, *, m2m: tuple[str, ...] = ()) -> dict:
@@ -27,7 +27,11 @@ def record_snapshot(instance: models.Model, *, m2m: tuple[str, ...] = ()) -> dic
     for field in instance._meta.concrete_fields:
         if field.name in NOT_AUDITED:
             continue
-        values[field.name] = _plain(getattr(instance, field.attname))
+        value = getattr(instance, field.attname)
+        if isinstance(field, models.DecimalField) and value is not None:
+            # 3000 typed and 3000.00 read back are one amount: compare them at the column's scale.
+            value = Decimal(value).quantize(Decimal(1).scaleb(-field.decimal_places))
+        values[field.name] = _plain(value)
     for name in m2m:
         values[name] = sorted(str(pk) for pk in getattr(instance, name).values_list("pk", flat=True))
     return values

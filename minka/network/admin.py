@@ -27,6 +27,3 @@ class TerritoryAdmin(ReadOnlyAdmin):
     list_filter = ("level",)
     search_fields = ("code", "name")
     list_select_related = ("parent",)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).defer("boundary")

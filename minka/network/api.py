@@ -19,7 +19,7 @@ from minka.core.api_support import (
     write_responses,
 )
 from minka.network import selectors, services
-from minka.network.models import OrganizationKind, SiteKind, Territory, TerritoryLevel
+from minka.network.models import OrganizationKind, SiteKind, Territory, TerritoryBoundary, TerritoryLevel
 
 router = Router()
 
@@ -140,7 +140,7 @@ class Feature(Schema):
 def _district(code):
     if code is None:
         return None
-    return resolve(Territory.objects.defer("boundary"), "district", code=code)
+    return resolve(Territory.objects, "district", code=code)
 
 
 def _organization_data(payload) -> dict:
@@ -243,11 +243,10 @@ def territory_detail(request, code: Key):
 def territory_boundary(request, code: Key):
     """The boundary of a department or province as a GeoJSON Feature; 404 where none is kept (districts)."""
     territory = selectors.territory_get(code=code)
-    geometry = territory.boundary
-    if isinstance(geometry, dict) and geometry.get("type") == "Feature":
-        geometry = geometry.get("geometry")
-    if not isinstance(geometry, dict) or not geometry.get("type"):
+    boundary = TerritoryBoundary.objects.filter(territory=territory).first()
+    if boundary is None:
         raise Http404
+    geometry = boundary.geometry
     return {
         "type": "Feature",
         "id": territory.code,

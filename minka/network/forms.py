@@ -6,9 +6,6 @@ from django.utils.translation import gettext_lazy as _
 
 from minka.network.models import Organization, OrganizationKind, Site, SiteKind, Territory, TerritoryLevel
 
-# Words the organization pages use in their own addresses ("organizaciones/nueva/").
-RESERVED_SLUGS = {"nueva"}
-
 
 class DistrictInput(forms.TextInput):
     """A text box for a district's ubigeo that suggests districts by name or code as one types (HTMX + datalist).
@@ -103,12 +100,6 @@ class OrganizationForm(forms.ModelForm):
         if not re.fullmatch(r"[A-Z]{2}", country):
             raise forms.ValidationError(_("Escriba el código de país de dos letras (ISO 3166-1), por ejemplo PE."))
         return country
-
-    def clean_slug(self):
-        slug = self.cleaned_data.get("slug", "")
-        if slug in RESERVED_SLUGS:
-            raise forms.ValidationError(_("Ese identificador está reservado; elija otro."))
-        return slug
 
     def clean_ruc(self):
         ruc = (self.cleaned_data.get("ruc") or "").strip()

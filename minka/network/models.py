@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from minka.core.models import TimeStampedModel
+from minka.core.models import RESERVED_SLUGS, TimeStampedModel
 from minka.network.identifiers import ruc_is_valid
 
 # An IATI organisation identifier: a registration agency code (country or XM/XI, then the register) and the
@@ -37,7 +37,6 @@ class Territory(models.Model):
     altitude = models.DecimalField(_("altitud (m)"), max_digits=7, decimal_places=1, null=True, blank=True)
     population = models.PositiveIntegerField(_("población"), null=True, blank=True)
     reniec_code = models.CharField(_("ubigeo RENIEC"), max_length=6, blank=True, db_index=True)
-    boundary = models.JSONField(_("límite (GeoJSON)"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["code"]
@@ -61,6 +60,26 @@ class Territory(models.Model):
             names.append(node.name)
             node = node.parent
         return ", ".join(names)
+
+
+class TerritoryBoundary(models.Model):
+    """The outline of a department or province (a GeoJSON Polygon or MultiPolygon), for maps.
+
+    Kept apart from Territory so that lists and paths of places never carry the geometry.
+    """
+
+    territory = models.OneToOneField(
+        Territory, on_delete=models.CASCADE, primary_key=True, related_name="boundary", verbose_name=_("territorio")
+    )
+    geometry = models.JSONField(_("geometría (GeoJSON)"))
+
+    class Meta:
+        ordering = ["territory"]
+        verbose_name = _("límite territorial")
+        verbose_name_plural = _("límites territoriales")
+
+    def __str__(self):
+        return str(self.territory)
 
 
 class OrganizationKind(models.TextChoices):
@@ -131,6 +150,8 @@ class Organization(TimeStampedModel):
 
     def clean(self):
         errors = {}
+        if self.slug in RESERVED_SLUGS:
+            errors["slug"] = _("Esa palabra está reservada; elija otra.")
         if self.ruc:
             if self.country != "PE":
                 errors["ruc"] = _("El RUC solo se registra para organizaciones peruanas.")

@@ -73,7 +73,7 @@ def site_get(*, user, site_id: int) -> Site:
 
 def territory_list(*, level: str = "", parent: str = "", search: str = "") -> QuerySet:
     """Peru's territories are public reference data: every user may read them."""
-    territories = Territory.objects.defer("boundary").select_related("parent__parent")
+    territories = Territory.objects.select_related("parent__parent")
     if level:
         territories = territories.filter(level=level)
     if parent:

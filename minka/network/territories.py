@@ -10,7 +10,7 @@ from pathlib import Path
 
 from django.db import transaction
 
-from minka.network.models import Territory
+from minka.network.models import Territory, TerritoryBoundary
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TERRITORIES_FILE = DATA_DIR / "territories.csv"
@@ -28,7 +28,6 @@ FIELDS = (
     "altitude",
     "population",
     "reniec_code",
-    "boundary",
 )
 
 
@@ -36,12 +35,17 @@ def _decimal(text: str) -> Decimal | None:
     return Decimal(text) if text else None
 
 
-def territories_data() -> list[dict]:
-    """Every territory as field values, parents before children (departments, provinces, districts)."""
+def boundaries_data() -> dict[str, dict]:
+    """The GeoJSON geometry of each department and province, by INEI code."""
     boundaries = {}
     for path, code_property in zip(BOUNDARY_FILES, BOUNDARY_CODE_PROPERTIES, strict=True):
         for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
             boundaries[feature["properties"][code_property]] = feature["geometry"]
+    return boundaries
+
+
+def territories_data() -> list[dict]:
+    """Every territory as field values, parents before children (departments, provinces, districts)."""
     with TERRITORIES_FILE.open(encoding="utf-8", newline="") as f:
         rows = [
             {
@@ -55,7 +59,6 @@ def territories_data() -> list[dict]:
                 "altitude": _decimal(row["altitude"]),
                 "population": int(row["population"]) if row["population"] else None,
                 "reniec_code": row["reniec_code"],
-                "boundary": boundaries.get(row["code"]),
             }
             for row in csv.DictReader(f)
         ]
@@ -64,7 +67,7 @@ def territories_data() -> list[dict]:
 
 
 def territories_load() -> int:
-    """Create or update every territory from the shipped data; returns how many rows it wrote.
+    """Create or update every territory and outline from the shipped data; returns how many rows it wrote.
 
     Rows already equal to the data are left alone, so a second load writes nothing. Territories that the
     data does not list (none in a normal install) are kept.
@@ -83,11 +86,27 @@ def territories_load() -> int:
         # Parents come first in `rows`, so every row's parent exists (or is in an earlier batch) when it is written.
         Territory.objects.bulk_create(created, batch_size=500)
         Territory.objects.bulk_update(changed, FIELDS, batch_size=500)
+        written = len(created) + len(changed) + boundaries_load()
+    return written
+
+
+def boundaries_load() -> int:
+    """Create or update the boundary of each department and province; returns how many it wrote."""
+    existing = dict(TerritoryBoundary.objects.values_list("territory_id", "geometry"))
+    created, changed = [], []
+    for code, geometry in boundaries_data().items():
+        if code not in existing:
+            created.append(TerritoryBoundary(territory_id=code, geometry=geometry))
+        elif existing[code] != geometry:
+            changed.append(TerritoryBoundary(territory_id=code, geometry=geometry))
+    TerritoryBoundary.objects.bulk_create(created, batch_size=100)
+    TerritoryBoundary.objects.bulk_update(changed, ["geometry"], batch_size=100)
     return len(created) + len(changed)
 
 
 def territories_load_if_empty() -> int:
-    """Load the territories into an empty table; returns how many were created (0 when some were there)."""
+    """Load the territories into an empty table; returns how many places it created (0 when some were there)."""
     if Territory.objects.exists():
         return 0
-    return territories_load()
+    territories_load()
+    return Territory.objects.count()

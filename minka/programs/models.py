@@ -6,7 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from minka.core.models import TimeStampedModel, translated
+from minka.core.models import TimeStampedModel, check_not_reserved, translated
 from minka.network.models import Organization, Territory
 
 
@@ -43,7 +43,9 @@ class Program(TimeStampedModel):
         verbose_name_plural = _("programas")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="program_ends_after_start",
             )
         ]
@@ -60,6 +62,7 @@ class Program(TimeStampedModel):
         return translated(self, "description")
 
     def clean(self):
+        check_not_reserved(self.slug, "slug")
         check_dates(self)
 
 
@@ -80,7 +83,9 @@ class Phase(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["program", "number"], name="phase_number_unique_per_program"),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="phase_ends_after_start",
             ),
         ]
@@ -119,7 +124,9 @@ class Project(TimeStampedModel):
     title_en = models.CharField(_("título (inglés)"), max_length=250, blank=True)
     description_es = models.TextField(_("descripción (español)"), blank=True)
     description_en = models.TextField(_("descripción (inglés)"), blank=True)
-    status = models.CharField(_("estado"), max_length=1, choices=ProjectStatus.choices, default=ProjectStatus.IMPLEMENTATION)
+    status = models.CharField(
+        _("estado"), max_length=1, choices=ProjectStatus.choices, default=ProjectStatus.IMPLEMENTATION
+    )
     start_date = models.DateField(_("inicio"), null=True, blank=True)
     end_date = models.DateField(_("fin"), null=True, blank=True)
     territories = models.ManyToManyField(Territory, related_name="projects", blank=True, verbose_name=_("ámbito"))
@@ -134,7 +141,9 @@ class Project(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["program", "code"], name="project_code_unique_per_program"),
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True)
+                | Q(start_date__isnull=True)
+                | Q(end_date__gte=models.F("start_date")),
                 name="project_ends_after_start",
             ),
         ]
@@ -151,6 +160,7 @@ class Project(TimeStampedModel):
         return translated(self, "description")
 
     def clean(self):
+        check_not_reserved(self.code, "code")
         check_dates(self)
         if self.phase_id and self.program_id and self.phase.program_id != self.program_id:
             raise ValidationError({"phase": _("La fase pertenece a otro programa.")})
@@ -197,24 +207,40 @@ class InitiativeStatus(models.TextChoices):
 class Initiative(TimeStampedModel):
     """An initiative proposed by participants (e.g. the 15 regional initiatives of the cooperation agents)."""
 
-    program = models.ForeignKey(Program, on_delete=models.CASCADE, related_name="initiatives", verbose_name=_("programa"))
+    program = models.ForeignKey(
+        Program, on_delete=models.CASCADE, related_name="initiatives", verbose_name=_("programa")
+    )
     project = models.ForeignKey(
-        Project, on_delete=models.SET_NULL, null=True, blank=True, related_name="initiatives", verbose_name=_("proyecto")
+        Project,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="initiatives",
+        verbose_name=_("proyecto"),
     )
     title_es = models.CharField(_("título (español)"), max_length=250)
     title_en = models.CharField(_("título (inglés)"), max_length=250, blank=True)
     description = models.TextField(_("descripción"), blank=True)
     territory = models.ForeignKey(
-        Territory, on_delete=models.PROTECT, null=True, blank=True, related_name="initiatives", verbose_name=_("territorio")
+        Territory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="initiatives",
+        verbose_name=_("territorio"),
     )
     proposed_by = models.CharField(_("propuesta por"), max_length=200, blank=True)
-    status = models.CharField(_("estado"), max_length=20, choices=InitiativeStatus.choices, default=InitiativeStatus.PROPOSED)
+    status = models.CharField(
+        _("estado"), max_length=20, choices=InitiativeStatus.choices, default=InitiativeStatus.PROPOSED
+    )
 
     class Meta:
         ordering = ["program", "title_es"]
         verbose_name = _("iniciativa")
         verbose_name_plural = _("iniciativas")
-        constraints = [models.UniqueConstraint(fields=["program", "title_es"], name="initiative_title_unique_per_program")]
+        constraints = [
+            models.UniqueConstraint(fields=["program", "title_es"], name="initiative_title_unique_per_program")
+        ]
 
     def __str__(self):
         return self.title
@@ -231,7 +257,9 @@ class Initiative(TimeStampedModel):
 class FundingCommitment(TimeStampedModel):
     """Money a funder commits to a project (IATI transaction type 2)."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("proyecto"))
+    project = models.ForeignKey(
+        Project, on_delete=models.CASCADE, related_name="commitments", verbose_name=_("proyecto")
+    )
     funder = models.ForeignKey(
         Organization, on_delete=models.PROTECT, related_name="commitments", verbose_name=_("financiador")
     )

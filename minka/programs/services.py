@@ -19,10 +19,27 @@ from minka.programs.models import (
     ProjectPartner,
 )
 
-PROGRAM_FIELDS = ("slug", "name_es", "name_en", "description_es", "description_en", "start_date", "end_date", "currency")
+PROGRAM_FIELDS = (
+    "slug",
+    "name_es",
+    "name_en",
+    "description_es",
+    "description_en",
+    "start_date",
+    "end_date",
+    "currency",
+)
 PHASE_FIELDS = ("number", "name_es", "name_en", "start_date", "end_date")
 PROJECT_FIELDS = (
-    "phase", "code", "title_es", "title_en", "description_es", "description_en", "status", "start_date", "end_date",
+    "phase",
+    "code",
+    "title_es",
+    "title_en",
+    "description_es",
+    "description_en",
+    "status",
+    "start_date",
+    "end_date",
     "lead_organization",
 )
 INITIATIVE_FIELDS = ("project", "title_es", "title_en", "description", "territory", "proposed_by", "status")
@@ -44,6 +61,11 @@ def _require_project_editor(user, project):
         raise PermissionDenied(_("No tiene permiso para modificar este proyecto."))
 
 
+def program_can_create(user) -> bool:
+    """Network admins, and the admins of an organization (which must then be one of the program's catalysts)."""
+    return access.is_network_admin(user) or bool(access.organization_ids(user, [OrganizationRole.ADMIN]))
+
+
 @transaction.atomic
 def program_create(*, user, data: dict, catalysts) -> Program:
     """A new program. Its creator must administer one of its catalysts, and becomes its coordinator."""
@@ -52,7 +74,9 @@ def program_create(*, user, data: dict, catalysts) -> Program:
     if not access.is_network_admin(user) and not (admin_of & catalyst_ids):
         raise PermissionDenied(_("Para crear un programa debe administrar una de sus organizaciones catalizadoras."))
     if not catalyst_ids:
-        raise ApplicationError(_("Indique al menos una organización catalizadora."), fields={"catalysts": [_("Obligatorio.")]})
+        raise ApplicationError(
+            _("Indique al menos una organización catalizadora."), fields={"catalysts": [_("Obligatorio.")]}
+        )
     program = record_save(Program(), _only(data, PROGRAM_FIELDS), m2m={"catalysts": catalysts})
     ProgramRole.objects.get_or_create(user=user, program=program, defaults={"role": ProgramRoleKind.COORDINATOR})
     audit_create(actor=user, instance=program, program=program, m2m=("catalysts",))
@@ -66,7 +90,9 @@ def program_update(*, user, program: Program, data: dict, catalysts=None) -> Pro
     before = record_snapshot(program, m2m=("catalysts",))
     m2m = {"catalysts": catalysts} if catalysts is not None else None
     if catalysts is not None and not catalysts:
-        raise ApplicationError(_("Indique al menos una organización catalizadora."), fields={"catalysts": [_("Obligatorio.")]})
+        raise ApplicationError(
+            _("Indique al menos una organización catalizadora."), fields={"catalysts": [_("Obligatorio.")]}
+        )
     record_save(program, _only(data, PROGRAM_FIELDS), m2m=m2m)
     audit_update(actor=user, instance=program, before=before, program=program, m2m=("catalysts",))
     return program
@@ -82,6 +108,9 @@ def phase_create(*, user, program: Program, data: dict) -> Phase:
 
 @transaction.atomic
 def phase_update(*, user, phase: Phase, data: dict) -> Phase:
+    # Read again under lock: the caller's instance may already carry the new values (a ModelForm assigns them),
+    # and the audit trail needs the stored ones.
+    phase = Phase.objects.select_for_update().select_related("program").get(pk=phase.pk)
     _require_program_editor(user, phase.program)
     before = record_snapshot(phase)
     record_save(phase, _only(data, PHASE_FIELDS))
@@ -114,15 +143,20 @@ def project_create(*, user, program: Program, data: dict, territories=(), partne
 
 @transaction.atomic
 def project_update(*, user, project: Project, data: dict, territories=None) -> Project:
-    _require_project_editor(user, project)
+    # The stored row decides who may change it, not the caller's copy (which a ModelForm may have changed already).
     project = Project.objects.select_for_update().select_related("program").get(pk=project.pk)
+    _require_project_editor(user, project)
     if "lead_organization" in data and data["lead_organization"] != project.lead_organization:
         _check_lead(user, project.program, data["lead_organization"])
     before = record_snapshot(project, m2m=("territories",))
     m2m = {"territories": territories} if territories is not None else None
     record_save(project, _only(data, PROJECT_FIELDS), m2m=m2m)
     audit_update(
-        actor=user, instance=project, before=before, organization=project.lead_organization, program=project.program,
+        actor=user,
+        instance=project,
+        before=before,
+        organization=project.lead_organization,
+        program=project.program,
         m2m=("territories",),
     )
     return project
@@ -144,8 +178,13 @@ def partner_remove(*, user, partner: ProjectPartner) -> None:
     partner.delete()
 
 
+def initiative_can_edit(user, program, project=None) -> bool:
+    """Program editors, and the editors of the project the initiative belongs to."""
+    return access.program_can_edit(user, program) or (project is not None and access.project_can_edit(user, project))
+
+
 def _require_initiative_editor(user, program, project):
-    if not (access.program_can_edit(user, program) or (project is not None and access.project_can_edit(user, project))):
+    if not initiative_can_edit(user, program, project):
         raise PermissionDenied(_("No tiene permiso para registrar iniciativas en este programa."))
 
 
@@ -159,6 +198,11 @@ def initiative_create(*, user, program: Program, data: dict) -> Initiative:
 
 @transaction.atomic
 def initiative_update(*, user, initiative: Initiative, data: dict) -> Initiative:
+    # The stored row decides who may change it, not the caller's copy (which a ModelForm may have changed already).
+    # Only the initiative's row: PostgreSQL cannot lock the nullable side of the outer join to its project.
+    initiative = (
+        Initiative.objects.select_for_update(of=("self",)).select_related("program", "project").get(pk=initiative.pk)
+    )
     _require_initiative_editor(user, initiative.program, initiative.project)
     if data.get("project") is not None and data["project"] != initiative.project:
         _require_initiative_editor(user, initiative.program, data["project"])
@@ -168,9 +212,14 @@ def initiative_update(*, user, initiative: Initiative, data: dict) -> Initiative
     return initiative
 
 
-def _require_funding_editor(user, project):
+def funding_can_edit(user, project) -> bool:
+    """Program editors and the admins of the lead organization record a project's funding."""
     lead_admin = project.lead_organization_id in access.organization_ids(user, [OrganizationRole.ADMIN])
-    if not (access.program_can_edit(user, project.program) or lead_admin):
+    return lead_admin or access.program_can_edit(user, project.program)
+
+
+def _require_funding_editor(user, project):
+    if not funding_can_edit(user, project):
         raise PermissionDenied(_("No tiene permiso para registrar el financiamiento de este proyecto."))
 
 
@@ -191,8 +240,8 @@ def _disbursed_total(commitment, *, excluding=None) -> Decimal:
 
 @transaction.atomic
 def commitment_update(*, user, commitment: FundingCommitment, data: dict) -> FundingCommitment:
-    _require_funding_editor(user, commitment.project)
     commitment = FundingCommitment.objects.select_for_update().select_related("project__program").get(pk=commitment.pk)
+    _require_funding_editor(user, commitment.project)
     before = record_snapshot(commitment)
     record_save(commitment, _only(data, COMMITMENT_FIELDS))
     if _disbursed_total(commitment) > commitment.amount:
@@ -201,7 +250,9 @@ def commitment_update(*, user, commitment: FundingCommitment, data: dict) -> Fun
             fields={"amount": [_("Menor que lo desembolsado.")]},
         )
     project = commitment.project
-    audit_update(actor=user, instance=commitment, before=before, organization=project.lead_organization, program=project.program)
+    audit_update(
+        actor=user, instance=commitment, before=before, organization=project.lead_organization, program=project.program
+    )
     return commitment
 
 

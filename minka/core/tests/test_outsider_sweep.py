@@ -17,16 +17,30 @@ from minka.programs.models import Disbursement, Initiative
 
 # Pages that hold no organization's data, or that belong to the login flow itself.
 PUBLIC = {
-    "login", "logout", "password_reset", "password_reset_done", "password_reset_confirm",
-    "password_reset_complete", "language_set", "health",
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "language_set",
+    "health",
 }
 # Reference data every logged-in user may read: Peru's territories.
 SHARED_REFERENCE = {"territory_list", "territory_detail", "district_search"}
 
 # Strings that only organization A's records carry.
 TRACES_OF_A = [
-    "Asociación Alfa", "Programa Alfa", "Alpha Program", "alfa-quispicanchi", "Emprendimientos en Quispicanchi",
-    "CDE Urcos", "CONV-ALFA-1", "20512333797", "admin_a", "Iniciativa secreta de Alfa",
+    "Asociación Alfa",
+    "Programa Alfa",
+    "Alpha Program",
+    "alfa-quispicanchi",
+    "Emprendimientos en Quispicanchi",
+    "CDE Urcos",
+    "CONV-ALFA-1",
+    "20512333797",
+    "admin_a",
+    "Iniciativa secreta de Alfa",
 ]
 
 
@@ -53,21 +67,42 @@ def route_kwargs(world):
     token, _ = api_token_create(user=a.admin_a, name="alfa")
     program, project = {"slug": a.program_a.slug}, {"slug": a.program_a.slug, "code": a.project_a.code}
     return {
-        "home": {}, "profile": {}, "password_change": {}, "password_change_done": {},
-        "program_list": {}, "program_create": {}, "project_list": {}, "organization_list": {},
-        "organization_create": {}, "site_list": {}, "site_create": {}, "user_list": {}, "user_create": {},
+        "home": {},
+        "profile": {},
+        "password_change": {},
+        "password_change_done": {},
+        "program_list": {},
+        "program_create": {},
+        "project_list": {},
+        "organization_list": {},
+        "organization_create": {},
+        "site_list": {},
+        "site_create": {},
+        "user_list": {},
+        "user_create": {},
         "audit_list": {},
-        "program_detail": program, "program_edit": program, "phase_create": program,
+        "program_detail": program,
+        "program_edit": program,
+        "phase_create": program,
         "phase_edit": {**program, "number": a.phase_a.number},
-        "project_create": program, "initiative_list": program, "initiative_create": program,
+        "project_create": program,
+        "initiative_list": program,
+        "initiative_create": program,
         "initiative_edit": {"pk": initiative.pk},
-        "project_detail": project, "project_edit": project, "partner_add": project, "commitment_create": project,
+        "project_detail": project,
+        "project_edit": project,
+        "partner_add": project,
+        "commitment_create": project,
         "partner_remove": {**project, "pk": partner.pk},
-        "commitment_edit": {"pk": a.commitment_a.pk}, "disbursement_create": {"pk": a.commitment_a.pk},
+        "commitment_edit": {"pk": a.commitment_a.pk},
+        "disbursement_create": {"pk": a.commitment_a.pk},
         "disbursement_delete": {"pk": disbursement.pk},
-        "organization_detail": {"slug": a.org_a.slug}, "organization_edit": {"slug": a.org_a.slug},
-        "site_detail": {"pk": a.site_a.pk}, "site_edit": {"pk": a.site_a.pk},
-        "user_detail": {"pk": a.admin_a.pk}, "token_revoke": {"pk": token.pk},
+        "organization_detail": {"slug": a.org_a.slug},
+        "organization_edit": {"slug": a.org_a.slug},
+        "site_detail": {"pk": a.site_a.pk},
+        "site_edit": {"pk": a.site_a.pk},
+        "user_detail": {"pk": a.admin_a.pk},
+        "token_revoke": {"pk": token.pk},
     }
 
 

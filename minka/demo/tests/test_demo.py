@@ -45,9 +45,8 @@ LOGINS = ["coordinadora", "admin-ccaijo", "promotora", "credito", "admin-ama", "
 
 
 @pytest.fixture
-def places(db, settings):
+def places(db):
     """Only the territories the demo names (with their ancestors), so a test need not load all of Peru."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     for code in sorted(network.TERRITORIES, key=len):
         Territory.objects.create(
             code=code, level=LEVELS[len(code)], name=network.TERRITORIES[code], parent_id=code[:-2] or None
@@ -197,9 +196,7 @@ def test_missing_territories_are_named_and_nothing_is_loaded(db):
     assert not Organization.objects.exists() and not Program.objects.exists() and not User.objects.exists()
 
 
-def test_loads_peru_first_on_an_empty_database(db, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
+def test_loads_peru_first_on_an_empty_database(db):
     result = demo_load()
 
     assert result.created

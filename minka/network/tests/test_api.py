@@ -6,7 +6,7 @@ import pytest
 
 from minka.audit.models import AuditEvent
 from minka.core.tests.test_api import Api, assert_error
-from minka.network.models import Organization, Site, Territory
+from minka.network.models import Organization, Site, Territory, TerritoryBoundary
 
 
 @pytest.fixture
@@ -247,7 +247,7 @@ def test_territory_detail(world, api):
 
 def test_a_boundary_is_a_geojson_feature(world, api):
     square = {"type": "Polygon", "coordinates": [[[-72, -14], [-71, -14], [-71, -13], [-72, -13], [-72, -14]]]}
-    Territory.objects.filter(code="08").update(boundary=square)
+    TerritoryBoundary.objects.create(territory_id="08", geometry=square)
     response = api(world.nobody).get("territories/08/boundary")
     assert response.status_code == 200
     feature = response.json()

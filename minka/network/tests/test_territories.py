@@ -8,13 +8,15 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from minka.network.models import Territory, TerritoryLevel
+from minka.network.models import Territory, TerritoryBoundary, TerritoryLevel
 from minka.network.territories import TERRITORIES_FILE, territories_load, territories_load_if_empty
 from minka.testing import places_create
 
 # INEI's 2025 directory: 1,891 districts (the package's older dictionaries also list two retired codes of
 # Tayacaja, 090708 and 090712, which must not come back).
 DISTRICTS_IN_SOURCE = 1891
+# An outline for every department and province.
+OUTLINES = 25 + 196
 # Peru's extreme points, with a little room: Tacna's coast in the south, the Putumayo in the north.
 LATITUDES = (Decimal("-18.4"), Decimal("0"))
 LONGITUDES = (Decimal("-81.4"), Decimal("-68.6"))
@@ -23,7 +25,9 @@ COMPARED = ("level", "name", "parent_id", "capital", "latitude", "longitude", "a
 
 
 def snapshot() -> dict:
-    return {code: values for code, *values in Territory.objects.values_list("code", *COMPARED, "boundary")}
+    places = {code: values for code, *values in Territory.objects.values_list("code", *COMPARED)}
+    outlines = dict(TerritoryBoundary.objects.values_list("territory_id", "geometry"))
+    return {"places": places, "outlines": outlines}
 
 
 @pytest.fixture
@@ -111,13 +115,15 @@ def test_reniec_codes_are_known_for_all_but_the_newest_districts(loaded):
 
 @pytest.mark.django_db
 def test_departments_and_provinces_have_a_polygon_boundary(loaded):
+    outlines = dict(TerritoryBoundary.objects.values_list("territory_id", "geometry"))
     for territory in loaded.values():
         if territory.level == TerritoryLevel.DISTRICT:
-            assert territory.boundary is None
+            assert territory.code not in outlines
             continue
-        assert territory.boundary["type"] in {"Polygon", "MultiPolygon"}, territory.code
-        polygons = territory.boundary["coordinates"]
-        rings = polygons if territory.boundary["type"] == "Polygon" else [ring for p in polygons for ring in p]
+        geometry = outlines[territory.code]
+        assert geometry["type"] in {"Polygon", "MultiPolygon"}, territory.code
+        polygons = geometry["coordinates"]
+        rings = polygons if geometry["type"] == "Polygon" else [ring for p in polygons for ring in p]
         assert rings and all(len(ring) >= 4 and ring[0] == ring[-1] for ring in rings), territory.code
         # The outline surrounds the capital's latitude, i.e. the boundary belongs to this place.
         latitudes = [point[1] for ring in rings for point in ring]
@@ -153,7 +159,7 @@ def test_loading_twice_changes_nothing(loaded):
 def test_load_uses_bulk_queries(db, django_assert_max_num_queries):
     # Row by row would be thousands of queries.
     with django_assert_max_num_queries(100):
-        assert territories_load() == 25 + 196 + DISTRICTS_IN_SOURCE
+        assert territories_load() == 25 + 196 + DISTRICTS_IN_SOURCE + OUTLINES
 
 
 @pytest.mark.django_db
@@ -162,11 +168,11 @@ def test_load_repairs_changed_rows_and_completes_partial_tables(db):
     written = territories_load()
     expected = snapshot()
     Territory.objects.filter(code="081201").update(name="Urcos viejo", reniec_code="")
-    Territory.objects.filter(code="08").update(boundary=None)
+    TerritoryBoundary.objects.filter(territory="08").delete()
+    TerritoryBoundary.objects.filter(territory="0104").update(geometry={"type": "Polygon", "coordinates": []})
 
-    assert written == 25 + 196 + DISTRICTS_IN_SOURCE
-    assert Territory.objects.get(code="0104").boundary is not None
-    assert territories_load() == 2
+    assert written == 25 + 196 + DISTRICTS_IN_SOURCE + OUTLINES
+    assert territories_load() == 3
     assert snapshot() == expected
 
 

@@ -142,7 +142,7 @@ def test_organization_create_takes_a_district_by_its_name(world, login):
         ({"district": "0812"}, "ubigeo de 6 dígitos"),  # a province, not a district
         ({"country": "Perú"}, "dos letras"),
         ({"country": "ES", "ruc": "20600000005", "slug": "x-es"}, "solo se registra para organizaciones peruanas"),
-        ({"slug": "nueva"}, "reservado"),
+        ({"slug": "nueva"}, "reservada"),
     ],
 )
 def test_organization_create_rejects_bad_data_and_saves_nothing(world, login, overrides, field_error):
