@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from minka.accounts import selectors, services, tokens
 from minka.accounts.forms import ApiTokenForm, MembershipForm, ProfileForm, UserCreateForm, UserFilterForm
 from minka.core.errors import ApplicationError
-from minka.network.views import form_add_error, paginate
+from minka.core.pages import form_add_error, paginate
 
 NEW_TOKEN_SESSION_KEY = "minka_new_api_token"  # noqa: S105 - a session key, not a secret
 

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minka.audit import selectors
+from minka.core.pages import paginate
 from minka.network.models import Territory
-from minka.network.views import paginate
 
 
 class AuditFilterForm(forms.Form):

@@ -3,12 +3,12 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from minka.accounts import access
 from minka.core.errors import ApplicationError
+from minka.core.pages import form_add_error, paginate
 from minka.network import selectors, services
 from minka.network.forms import (
     OrganizationFilterForm,
@@ -18,33 +18,6 @@ from minka.network.forms import (
     TerritorySearchForm,
 )
 from minka.network.models import TerritoryLevel
-
-PER_PAGE = 25
-
-
-def paginate(request, queryset, per_page: int = PER_PAGE) -> dict:
-    """The page asked for in `?page=` and the other query parameters, for `includes/pagination.html`."""
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    query = params.urlencode()
-    return {"page_obj": page, "query_without_page": f"{query}&" if query else ""}
-
-
-def form_add_error(form, error: ApplicationError) -> None:
-    """Shows a broken rule on the form: beside each field it names, or above the form.
-
-    A PermissionDenied from a service is a 403, never a form error."""
-    if error.status == 403:
-        raise PermissionDenied(error.message)
-    named = False
-    for field, field_messages in error.fields.items():
-        if field in form.fields:
-            for message in field_messages if isinstance(field_messages, (list, tuple)) else [field_messages]:
-                form.add_error(field, message)
-            named = True
-    if not named:
-        form.add_error(None, error.message)
 
 
 def _filter_values(form, *names) -> dict:

@@ -9,7 +9,7 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied as Forbidden
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.formats import number_format
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from minka.accounts import access
 from minka.core.errors import ApplicationError, PermissionDenied
+from minka.core.pages import form_add_error, paginate
 from minka.programs import selectors, services
 from minka.programs.forms import (
     CommitmentForm,
@@ -33,26 +34,10 @@ from minka.programs.forms import (
 )
 from minka.programs.models import Disbursement, FundingCommitment, Initiative, Phase
 
-PER_PAGE = 25
 PROGRAM_DETAIL_PROJECTS = 25
 
 
 # Helpers -------------------------------------------------------------------------------------------------------
-
-
-def _forbidden(request, message):
-    return render(request, "programs/forbidden.html", {"message": message}, status=403)
-
-
-def _form_errors(form, error: ApplicationError):
-    """Puts a service's error on the form: each named field's messages beside it, the message on top."""
-    shown = set()
-    for name, field_messages in error.fields.items():
-        for message in field_messages if isinstance(field_messages, (list, tuple)) else [field_messages]:
-            form.add_error(name if name in form.fields else None, message)
-            shown.add(str(message))
-    if str(error.message) not in shown:
-        form.add_error(None, error.message)
 
 
 def _submit(request, form, write, *, success, next_url):
@@ -64,10 +49,8 @@ def _submit(request, form, write, *, success, next_url):
         return None
     try:
         result = write(form.cleaned_data)
-    except PermissionDenied as error:
-        return _forbidden(request, error.message)
     except ApplicationError as error:
-        _form_errors(form, error)
+        form_add_error(form, error)
         return None
     messages.success(request, success(result) if callable(success) else success)
     return redirect(next_url(result) if callable(next_url) else next_url)
@@ -105,14 +88,6 @@ def _detached(instance):
     return copy.copy(instance)
 
 
-def _page(request, queryset):
-    page_obj = Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    encoded = query.urlencode()
-    return page_obj, f"{encoded}&" if encoded else ""
-
-
 def _partial(request, target: str) -> bool:
     """True when HTMX asks for only the `target` element (a filter change reloading a table)."""
     return bool(request.htmx) and request.htmx.target == target
@@ -140,8 +115,7 @@ def _project_url(project):
 def program_list(request):
     form = ProgramFilterForm(request.GET or None)
     search = _filters(form).get("q", "")
-    page_obj, query = _page(request, selectors.program_list(user=request.user, search=search))
-    context = {"form": form, "page_obj": page_obj, "query_without_page": query}
+    context = {"form": form, **paginate(request, selectors.program_list(user=request.user, search=search))}
     if _partial(request, "program-table"):
         return render(request, "programs/_program_table.html", context)
     context["can_create"] = services.program_can_create(request.user)
@@ -151,14 +125,16 @@ def program_list(request):
 @login_required
 def program_create(request):
     if not services.program_can_create(request.user):
-        return _forbidden(request, _("Para crear un programa debe administrar una organización."))
+        raise Forbidden(_("Para crear un programa debe administrar una organización."))
     form = ProgramForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             program = services.program_create(user=request.user, data=data, catalysts=data["catalysts"])
-        except ApplicationError as error:  # PermissionDenied included: the user can fix the catalysts chosen
-            _form_errors(form, error)
+        except PermissionDenied as error:  # the user can fix it by choosing other catalysts
+            form.add_error("catalysts", error.message)
+        except ApplicationError as error:
+            form_add_error(form, error)
         else:
             messages.success(request, _("Programa «%(name)s» creado.") % {"name": program.name})
             return redirect("program_detail", program.slug)
@@ -200,7 +176,7 @@ def program_detail(request, slug):
 def program_edit(request, slug):
     program = selectors.program_get(user=request.user, slug=slug)
     if not access.program_can_edit(request.user, program):
-        return _forbidden(request, _("No tiene permiso para modificar este programa."))
+        raise Forbidden(_("No tiene permiso para modificar este programa."))
     form = ProgramForm(request.POST or None, instance=_detached(program), user=request.user)
     if request.method == "POST":
         response = _submit(
@@ -230,7 +206,7 @@ def program_edit(request, slug):
 def phase_create(request, slug):
     program = selectors.program_get(user=request.user, slug=slug)
     if not access.program_can_edit(request.user, program):
-        return _forbidden(request, _("No tiene permiso para modificar este programa."))
+        raise Forbidden(_("No tiene permiso para modificar este programa."))
     next_number = max((phase.number for phase in program.phases.all()), default=0) + 1
     form = PhaseForm(request.POST or None, instance=Phase(program=program), initial={"number": next_number})
     if request.method == "POST":
@@ -257,7 +233,7 @@ def phase_edit(request, slug, number):
     program = selectors.program_get(user=request.user, slug=slug)
     phase = selectors.phase_get(user=request.user, program=program, number=number)
     if not access.program_can_edit(request.user, program):
-        return _forbidden(request, _("No tiene permiso para modificar este programa."))
+        raise Forbidden(_("No tiene permiso para modificar este programa."))
     form = PhaseForm(request.POST or None, instance=_detached(phase))
     if request.method == "POST":
         response = _submit(
@@ -305,8 +281,7 @@ def project_list(request):
     )
     if filters.get("program") and program is None:
         projects = projects.none()  # a program the user does not see has no projects for them
-    page_obj, query = _page(request, projects)
-    context = {"form": form, "page_obj": page_obj, "query_without_page": query}
+    context = {"form": form, **paginate(request, projects)}
     if _partial(request, "project-table"):
         return render(request, "programs/_project_table.html", context)
     return render(request, "programs/project_list.html", context)
@@ -316,7 +291,7 @@ def project_list(request):
 def project_create(request, slug):
     program = selectors.program_get(user=request.user, slug=slug)
     if not access.project_can_create(request.user, program):
-        return _forbidden(request, _("No tiene permiso para crear proyectos en este programa."))
+        raise Forbidden(_("No tiene permiso para crear proyectos en este programa."))
     form = ProjectForm(request.POST or None, user=request.user, program=program)
     if request.method == "POST":
         response = _submit(
@@ -363,7 +338,7 @@ def project_detail(request, slug, code):
 def project_edit(request, slug, code):
     project = selectors.project_get(user=request.user, program_slug=slug, code=code)
     if not access.project_can_edit(request.user, project):
-        return _forbidden(request, _("No tiene permiso para modificar este proyecto."))
+        raise Forbidden(_("No tiene permiso para modificar este proyecto."))
     form = ProjectForm(request.POST or None, instance=_detached(project), user=request.user, program=project.program)
     if request.method == "POST":
         response = _submit(
@@ -389,7 +364,7 @@ def project_edit(request, slug, code):
 def partner_add(request, slug, code):
     project = selectors.project_get(user=request.user, program_slug=slug, code=code)
     if not access.project_can_edit(request.user, project):
-        return _forbidden(request, _("No tiene permiso para modificar este proyecto."))
+        raise Forbidden(_("No tiene permiso para modificar este proyecto."))
     form = PartnerForm(request.POST or None, user=request.user, program=project.program)
     if request.method == "POST":
         response = _submit(
@@ -416,7 +391,7 @@ def partner_remove(request, slug, code, pk):
     try:
         services.partner_remove(user=request.user, partner=partner)
     except PermissionDenied as error:
-        return _forbidden(request, error.message)
+        raise Forbidden(error.message) from None
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -433,7 +408,7 @@ def partner_remove(request, slug, code, pk):
 def commitment_create(request, slug, code):
     project = selectors.project_get(user=request.user, program_slug=slug, code=code)
     if not services.funding_can_edit(request.user, project):
-        return _forbidden(request, _("No tiene permiso para registrar el financiamiento de este proyecto."))
+        raise Forbidden(_("No tiene permiso para registrar el financiamiento de este proyecto."))
     form = CommitmentForm(
         request.POST or None, instance=FundingCommitment(project=project), user=request.user, project=project
     )
@@ -461,7 +436,7 @@ def commitment_edit(request, pk):
     commitment = selectors.commitment_get(user=request.user, commitment_id=pk)
     project = commitment.project
     if not services.funding_can_edit(request.user, project):
-        return _forbidden(request, _("No tiene permiso para registrar el financiamiento de este proyecto."))
+        raise Forbidden(_("No tiene permiso para registrar el financiamiento de este proyecto."))
     form = CommitmentForm(request.POST or None, instance=_detached(commitment), user=request.user, project=project)
     if request.method == "POST":
         response = _submit(
@@ -487,7 +462,7 @@ def disbursement_create(request, pk):
     commitment = selectors.commitment_get(user=request.user, commitment_id=pk)
     project = commitment.project
     if not services.funding_can_edit(request.user, project):
-        return _forbidden(request, _("No tiene permiso para registrar el financiamiento de este proyecto."))
+        raise Forbidden(_("No tiene permiso para registrar el financiamiento de este proyecto."))
     form = DisbursementForm(request.POST or None, instance=Disbursement(commitment=commitment))
     if request.method == "POST":
         response = _submit(
@@ -525,7 +500,7 @@ def disbursement_delete(request, pk):
     try:
         services.disbursement_delete(user=request.user, disbursement=disbursement)
     except PermissionDenied as error:
-        return _forbidden(request, error.message)
+        raise Forbidden(error.message) from None
     except ApplicationError as error:
         messages.error(request, error.message)
     else:
@@ -549,16 +524,16 @@ def initiative_list(request, slug):
         status=filters.get("status", ""),
         search=filters.get("q", ""),
     )
-    page_obj, query = _page(request, initiatives)
+    page = paginate(request, initiatives)
     can_edit_program = access.program_can_edit(user, program)
     editable_projects = (
         set()
         if can_edit_program
         else set(selectors.project_editable_list(user=user, program=program).values_list("pk", flat=True))
     )
-    for initiative in page_obj:
+    for initiative in page["page_obj"]:
         initiative.can_edit = can_edit_program or initiative.project_id in editable_projects
-    context = {"program": program, "form": form, "page_obj": page_obj, "query_without_page": query}
+    context = {"program": program, "form": form, **page}
     if _partial(request, "initiative-table"):
         return render(request, "programs/_initiative_table.html", context)
     context["can_create"] = can_edit_program or bool(editable_projects)
@@ -576,7 +551,7 @@ def initiative_create(request, slug):
         request.POST or None, instance=Initiative(program=program), user=request.user, program=program
     )
     if not access.program_can_edit(request.user, program) and not form.fields["project"].queryset.exists():
-        return _forbidden(request, _("No tiene permiso para registrar iniciativas en este programa."))
+        raise Forbidden(_("No tiene permiso para registrar iniciativas en este programa."))
     if request.method == "POST":
         response = _submit(
             request,
@@ -601,7 +576,7 @@ def initiative_edit(request, pk):
     initiative = selectors.initiative_get(user=request.user, initiative_id=pk)
     program = initiative.program
     if not services.initiative_can_edit(request.user, program, initiative.project):
-        return _forbidden(request, _("No tiene permiso para modificar esta iniciativa."))
+        raise Forbidden(_("No tiene permiso para modificar esta iniciativa."))
     form = InitiativeForm(request.POST or None, instance=_detached(initiative), user=request.user, program=program)
     if request.method == "POST":
         response = _submit(
