@@ -4,6 +4,7 @@ from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from minka.accounts import access
 from minka.accounts.models import OrganizationRole
@@ -59,7 +60,7 @@ def audited_models() -> list[tuple[str, str]]:
     """(label, name) of every Minka model, for the record-type filter; read from the code, not the table."""
     return sorted(
         (
-            (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
+            (model._meta.label_lower, capfirst(str(model._meta.verbose_name)))
             for model in apps.get_models()
             if model.__module__.startswith("minka.") and model is not AuditEvent
         ),

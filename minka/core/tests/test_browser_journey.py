@@ -29,7 +29,7 @@ def test_log_in_switch_language_create_a_project_and_find_it(world, page):
 
     page.get_by_role("link", name="Programa Alfa").click()
     page.get_by_role("link", name="Nuevo proyecto").click()
-    page.get_by_label("Código").fill("alfa-urcos-jovenes")
+    page.get_by_label("Código", exact=True).fill("alfa-urcos-jovenes")
     page.get_by_label("Título (español)").fill("Empleo juvenil en Urcos")
     page.get_by_label("Título (inglés)").fill("Youth employment in Urcos")
     page.get_by_label("Organización responsable").select_option(label="Alfa")

@@ -14,8 +14,9 @@ class Command(serve.Command):
 
         result = demo_load()
         self.stdout.write(
-            _("Red de demostración lista (%(state)s).")
-            % {"state": _("cargada ahora") if result.created else _("ya estaba cargada")}
+            _("Red de demostración lista (cargada ahora).")
+            if result.created
+            else _("Red de demostración lista (ya estaba cargada).")
         )
         self.stdout.write(_("Usuarios de demostración (contraseña: %(password)s):") % {"password": DEMO_PASSWORD})
         for username, description in result.logins:
