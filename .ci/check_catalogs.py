@@ -20,7 +20,9 @@ for po in sorted(Path("minka/locale").glob("*/LC_MESSAGES/*.po")):
     if "/en/" in str(po):
         stats = subprocess.run(  # noqa: S603
             ["msgfmt", "--statistics", "-o", "/dev/null", str(po)],  # noqa: S607
-            capture_output=True, text=True, check=True,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stderr
         if "untranslated" in stats or "fuzzy" in stats:
             print(f"{po}: {stats.strip()}")
