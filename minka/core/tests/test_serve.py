@@ -11,12 +11,34 @@ import time
 import urllib.parse
 import urllib.request
 
+import dj_database_url
+import psycopg
 import pytest
+from psycopg import sql
 
-pytestmark = pytest.mark.skipif(
-    os.environ.get("MINKA_DATABASE_URL", "").startswith("postgres"),
-    reason="the embedded mode is SQLite's; on PostgreSQL the same code is covered by the rest of the suite",
-)
+
+@pytest.fixture
+def database_url():
+    """SQLite in the data folder by default; when the suite runs on PostgreSQL, a fresh database of its own."""
+    url = os.environ.get("MINKA_DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        yield None
+        return
+    config = dj_database_url.parse(url)
+    name = f"{config['NAME']}_serve"
+    params = {"host": config["HOST"], "port": config["PORT"] or 5432, "user": config["USER"], "dbname": "postgres"}
+    if config["PASSWORD"]:
+        params["password"] = config["PASSWORD"]
+
+    def drop():
+        with psycopg.connect(**params, autocommit=True) as connection:
+            connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+    drop()
+    with psycopg.connect(**params, autocommit=True) as connection:
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    yield url.rsplit("/", 1)[0] + f"/{name}"
+    drop()
 
 
 def free_port() -> int:
@@ -26,10 +48,12 @@ def free_port() -> int:
 
 
 class Server:
-    def __init__(self, command, data_dir):
+    def __init__(self, command, data_dir, database_url=None):
         self.port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("MINKA_") and k != "DJANGO_SETTINGS_MODULE"}
         env["MINKA_DATA_DIR"] = str(data_dir)
+        if database_url:
+            env["MINKA_DATABASE_URL"] = database_url
         env["PYTHONUNBUFFERED"] = "1"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "minka.cli", command, "--port", str(self.port)],
@@ -89,15 +113,16 @@ def log_in(base_url, username, password):
     return opener.open(request).read().decode()
 
 
-def test_demo_serves_spanish_pages_and_its_printed_logins_work_and_ctrl_c_stops_everything(tmp_path):
+def test_demo_serves_spanish_pages_and_its_printed_logins_work_and_ctrl_c_stops_everything(tmp_path, database_url):
     data_dir = tmp_path / "var"
-    server = Server("demo", data_dir)
+    server = Server("demo", data_dir, database_url)
     try:
         banner = server.wait_ready()
         assert f"http://localhost:{server.port}/" in banner
         logins = re.findall(r"^\s{2}(\S+)\s{2,}", banner, flags=re.MULTILINE)
         assert len(logins) >= 6, banner
-        assert (data_dir / "minka.sqlite3").exists() and (data_dir / "secret_key").exists()
+        assert (data_dir / "secret_key").exists()
+        assert (data_dir / "minka.sqlite3").exists() == (database_url is None)
 
         login_page = urllib.request.urlopen(f"{server.url}/").read().decode()
         assert '<html lang="es">' in login_page and "Contraseña" in login_page
@@ -113,7 +138,7 @@ def test_demo_serves_spanish_pages_and_its_printed_logins_work_and_ctrl_c_stops_
     assert not worker_pids(data_dir), "Ctrl-C left the task worker running"
 
     # A second run reuses the database: nothing is loaded again.
-    again = Server("demo", data_dir)
+    again = Server("demo", data_dir, database_url)
     try:
         banner = again.wait_ready()
         assert "ya estaba cargada" in banner
