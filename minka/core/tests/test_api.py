@@ -1,6 +1,7 @@
 """The API as a whole: authentication, the one error shape, languages, pagination, the OpenAPI document."""
 
 import json
+import re
 
 import pytest
 from django.test import Client
@@ -338,6 +339,9 @@ def test_the_interactive_docs_load(client, db):
     response = client.get("/api/v1/docs")
     assert response.status_code == 200
     assert b"openapi.json" in response.content
+    # Swagger UI comes from the installed package, never from a CDN.
+    assets = re.findall(r'(?:src|href)="([^"]+)"', response.content.decode())
+    assert assets and all(asset.startswith("/") for asset in assets), assets
 
 
 def test_me_lists_memberships_and_program_roles(world, api):
