@@ -34,10 +34,10 @@ PRODUCTION = os.environ.get("MINKA_ENV", "embedded").strip().lower() == "product
 DEBUG = env_bool("MINKA_DEBUG")
 
 
-def embedded_secret_key() -> str:
-    """The key kept in the data folder, made on first use so sessions survive restarts."""
+def embedded_key(name: str) -> str:
+    """A key kept in the data folder, made on first use so it survives restarts."""
     DATA_DIR.mkdir(parents=True, exist_ok=True)
-    key_file = DATA_DIR / "secret_key"
+    key_file = DATA_DIR / name
     if not key_file.exists():
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
@@ -52,7 +52,14 @@ if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured("MINKA_DEBUG must be off when MINKA_ENV=production.")
 elif not SECRET_KEY:
-    SECRET_KEY = embedded_secret_key()
+    SECRET_KEY = embedded_key("secret_key")
+
+# Keys the hash of each DNI. Separate from the secret key, which may be rotated: this one never is, or
+# the same person would no longer be recognised.
+MINKA_DNI_KEY = os.environ.get("MINKA_DNI_KEY", "")
+if PRODUCTION and not MINKA_DNI_KEY:
+    raise ImproperlyConfigured("MINKA_DNI_KEY must be set when MINKA_ENV=production.")
+MINKA_DNI_KEY = MINKA_DNI_KEY or embedded_key("dni_key")
 
 ALLOWED_HOSTS = env_list("MINKA_ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]"])
 
@@ -74,6 +81,9 @@ INSTALLED_APPS = [
     "minka.audit",
     "minka.network",
     "minka.programs",
+    "minka.people",
+    "minka.activities",
+    "minka.enterprises",
     "minka.demo",
 ]
 

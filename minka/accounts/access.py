@@ -186,3 +186,70 @@ def managed_organization_ids(user) -> set[int]:
     if is_network_admin(user):
         return set(Organization.objects.values_list("pk", flat=True))
     return organization_ids(user, [OrganizationRole.ADMIN])
+
+
+# People, activities and enterprises ----------------------------------------------------------------------------
+#
+# Personal data is seen by the staff (admin, field officer, credit officer) and auditors of the organizations
+# that registered or enrolled a person, and by the coordinators and auditors of the programs she is enrolled
+# in. Funders never see a person: they get aggregates only.
+
+PERSONAL_DATA_ROLES = (*STAFF_ROLES, OrganizationRole.AUDITOR)
+
+
+def whole_program_ids(user) -> set[int]:
+    """Programs whose every record the user reads: those they coordinate or audit."""
+    return program_role_ids(user, [ProgramRoleKind.COORDINATOR, ProgramRoleKind.AUDITOR])
+
+
+def people_visible(user) -> QuerySet:
+    """The people (not merged away) whose personal data the user may read."""
+    from minka.people.models import Enrollment, Participant
+
+    people = Participant.objects.filter(merged_into__isnull=True)
+    if is_network_admin(user):
+        return people
+    orgs = organization_ids(user, PERSONAL_DATA_ROLES)
+    enrolled = Enrollment.objects.filter(Q(organization__in=orgs) | Q(program__in=whole_program_ids(user)))
+    return people.filter(Q(registered_by__in=orgs) | Q(pk__in=enrolled.values("participant_id")))
+
+
+def person_can_edit(user, participant) -> bool:
+    """Staff of an organization that registered or enrolled her, and coordinators of her programs."""
+    if is_network_admin(user):
+        return True
+    orgs = organization_ids(user, STAFF_ROLES)
+    coordinated = program_role_ids(user, [ProgramRoleKind.COORDINATOR])
+    if participant.registered_by_id in orgs:
+        return True
+    return participant.enrollments.filter(Q(organization__in=orgs) | Q(program__in=coordinated)).exists()
+
+
+def people_register_organizations(user) -> QuerySet:
+    """The organizations on whose behalf the user registers people."""
+    from minka.network.models import Organization
+
+    if is_network_admin(user):
+        return Organization.objects.filter(is_active=True)
+    return Organization.objects.filter(pk__in=organization_ids(user, STAFF_ROLES), is_active=True)
+
+
+def field_records_visible_filter(user, *, organization_field="organization", program_field="program") -> Q | None:
+    """Activities and enterprises: those of the user's organizations (staff and auditors) and of the programs
+    they coordinate or audit. None when the user sees none (funders, outsiders)."""
+    if is_network_admin(user):
+        return Q()
+    orgs = organization_ids(user, PERSONAL_DATA_ROLES)
+    programs = whole_program_ids(user)
+    if not orgs and not programs:
+        return None
+    return Q(**{f"{organization_field}__in": orgs}) | Q(**{f"{program_field}__in": programs})
+
+
+def field_record_can_edit(user, *, organization_id: int, program_id: int) -> bool:
+    """Staff of the record's organization, and coordinators of its program."""
+    if is_network_admin(user):
+        return True
+    if organization_id in organization_ids(user, STAFF_ROLES):
+        return True
+    return program_id in program_role_ids(user, [ProgramRoleKind.COORDINATOR])

@@ -18,7 +18,7 @@ def _plain(value):
 
 
 # Never copied into the trail: bookkeeping, and secrets (even hashed).
-NOT_AUDITED = {"created_at", "updated_at", "key_hash", "password"}
+NOT_AUDITED = {"created_at", "updated_at", "key_hash", "password", "dni_hash", "search_name"}
 
 
 def record_snapshot(instance: models.Model, *, m2m: tuple[str, ...] = ()) -> dict:

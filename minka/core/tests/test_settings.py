@@ -21,7 +21,7 @@ def test_production_refuses_to_start_without_a_secret_key(tmp_path):
 
 
 def test_production_refuses_to_start_with_debug(tmp_path):
-    env = {"MINKA_ENV": "production", "MINKA_SECRET_KEY": "k" * 60, "MINKA_DEBUG": "true"}
+    env = {"MINKA_ENV": "production", "MINKA_SECRET_KEY": "k" * 60, "MINKA_DNI_KEY": "d" * 60, "MINKA_DEBUG": "true"}
     result = run_minka(["check"], env, tmp_path)
     assert result.returncode != 0
     assert "MINKA_DEBUG" in result.stderr
@@ -32,10 +32,18 @@ def test_production_passes_the_deployment_checklist(tmp_path):
         "MINKA_ENV": "production",
         "MINKA_SECRET_KEY": "a-production-secret-that-is-long-and-random-enough-0123456789abcdef",
         "MINKA_ALLOWED_HOSTS": "minka.example.org",
+        "MINKA_DNI_KEY": "another-long-random-key-used-only-for-dni-hashes-0123456789",
     }
     result = run_minka(["check", "--deploy", "--fail-level", "WARNING"], env, tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_dni_key(tmp_path):
+    env = {"MINKA_ENV": "production", "MINKA_SECRET_KEY": "k" * 60, "MINKA_ALLOWED_HOSTS": "minka.example.org"}
+    result = run_minka(["check"], env, tmp_path)
+    assert result.returncode != 0
+    assert "MINKA_DNI_KEY" in result.stderr
 
 
 def test_embedded_mode_generates_and_keeps_its_secret_key(tmp_path):
