@@ -7,6 +7,7 @@ class AuditAction(models.TextChoices):
     CREATE = "create", _("creó")
     UPDATE = "update", _("modificó")
     DELETE = "delete", _("eliminó")
+    ACCESS = "access", _("consultó")
 
 
 class AuditEvent(models.Model):

@@ -10,4 +10,6 @@ def navigation(request):
         "nav_programs": access.programs_visible(user).only("slug", "name_es", "name_en").order_by("name_es"),
         "nav_can_manage_users": bool(access.managed_organization_ids(user)),
         "nav_can_see_audit": access.audit_visible_filter(user) is not None,
+        # Funders see aggregates only: no lists of people, activities or enterprises.
+        "nav_can_see_field_records": access.field_records_visible_filter(user) is not None,
     }

@@ -1,5 +1,6 @@
 """Registering people, their consent and enrollments; their rights of access and cancellation (Ley 29733)."""
 
+import re
 import unicodedata
 
 from django.db import transaction
@@ -7,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minka.accounts import access
-from minka.audit.models import AuditEvent
+from minka.audit.models import AuditAction, AuditEvent
 from minka.audit.services import audit_create, audit_record, audit_update, record_snapshot
 from minka.core.errors import ApplicationError, PermissionDenied
 from minka.core.services import record_save
@@ -101,8 +102,11 @@ def _check_sensitive(participant: Participant, *, pending_consent: dict | None =
 
 
 @transaction.atomic
-def participant_register(*, user, organization, data: dict, dni: str = "", consent: dict | None = None) -> Participant:
-    """Registers a person on behalf of `organization`, with her consent when one is given."""
+def participant_register(
+    *, user, organization, data: dict, dni: str = "", consent: dict | None = None, program=None
+) -> Participant:
+    """Registers a person on behalf of `organization`, with her consent when one is given, and enrolls her in
+    `program` through that organization today when one is named: all of it, or nothing."""
     if not access.people_register_organizations(user).filter(pk=organization.pk).exists():
         raise PermissionDenied(_("No puede registrar personas en nombre de esa organización."))
     participant = Participant(registered_by=organization)
@@ -118,6 +122,14 @@ def participant_register(*, user, organization, data: dict, dni: str = "", conse
     audit_create(actor=user, instance=participant, organization=organization)
     if consent:
         consent_record(user=user, participant=participant, data=consent)
+    if program is not None:
+        enrollment_create(
+            user=user,
+            participant=participant,
+            program=program,
+            organization=organization,
+            data={"enrolled_on": timezone.localdate()},
+        )
     return participant
 
 
@@ -167,7 +179,24 @@ def consent_withdraw(*, user, consent: Consent, on_date=None) -> Consent:
         before = record_snapshot(participant)
         record_save(participant, {"ethnic_group": "", "disability": False, "deprived_of_liberty": False})
         audit_update(actor=user, instance=participant, before=before, organization=participant.registered_by)
+        _trail_forget_sensitive(participant)
     return consent
+
+
+def _participant_events(participant: Participant):
+    return AuditEvent.objects.filter(model=Participant._meta.label_lower, object_id=str(participant.pk))
+
+
+def _trail_forget_sensitive(participant: Participant) -> None:
+    """Without consent the sensitive values may not be kept anywhere, the audit trail included: it keeps that
+    they changed, not what they were."""
+    for event in _participant_events(participant):
+        changes = dict(event.changes or {})
+        touched = [name for name in SENSITIVE_FIELDS if name in changes]
+        if touched:
+            for name in touched:
+                changes[name] = [None, None]
+            AuditEvent.objects.filter(pk=event.pk).update(changes=changes)
 
 
 @transaction.atomic
@@ -205,6 +234,8 @@ def enrollment_update(*, user, enrollment: Enrollment, data: dict) -> Enrollment
 
 
 ANONYMOUS_NAME = "Persona anonimizada"
+# An export is an access, not a change.
+EXPORT_ACTION = AuditAction.ACCESS
 # What anonymization keeps, so that every count of the past stays as it was: sex, year of birth (age
 # bands), district and area, mother tongue, and every enrollment, attendance and enterprise membership.
 ANONYMIZED_VALUES = {
@@ -230,6 +261,7 @@ def participant_anonymize(*, user, participant: Participant) -> Participant:
         raise PermissionDenied(_("No tiene permiso para anonimizar a esta persona."))
     if participant.anonymized_at:
         return participant
+    names = [participant.full_name, *(part for part in participant.full_name.split() if len(part) > 3)]
     values = dict(ANONYMIZED_VALUES)
     if participant.birth_date and not participant.birth_year:
         values["birth_year"] = participant.birth_date.year
@@ -239,9 +271,8 @@ def participant_anonymize(*, user, participant: Participant) -> Participant:
         setattr(participant, name, value)
     participant.save()
     # The trail keeps that she was registered and changed, not what she was called.
-    AuditEvent.objects.filter(model="people.participant", object_id=str(participant.pk)).update(
-        object_repr=ANONYMOUS_NAME, changes={}
-    )
+    _participant_events(participant).update(object_repr=ANONYMOUS_NAME, changes={})
+    _trail_forget_name(participant_pk=participant.pk, names=names)
     audit_record(
         actor=user,
         action="update",
@@ -252,8 +283,54 @@ def participant_anonymize(*, user, participant: Participant) -> Participant:
     return participant
 
 
-def participant_export(*, participant: Participant) -> dict:
-    """The right of access: everything Minka holds about her, in plain words and values."""
+def _trail_forget_name(*, participant_pk: int, names: list[str]) -> None:
+    """Events about records that point at her (enrollments, attendance, memberships, loans…) name her in their
+    description ("María Quispe · Programa"): her name is replaced there, whatever app the record belongs to."""
+    pattern = re.compile("|".join(rf"\b{re.escape(name)}\b" for name in sorted(set(names), key=len, reverse=True)))
+
+    def scrub(value):
+        if isinstance(value, str):
+            return pattern.sub(lambda found: ANONYMOUS_NAME if found.group(0) == names[0] else "…", value)
+        if isinstance(value, list):
+            return [scrub(item) for item in value]
+        if isinstance(value, dict):
+            return {key: scrub(item) for key, item in value.items()}
+        return value
+
+    for relation in Participant._meta.related_objects:
+        if relation.many_to_many or relation.related_model is Participant:
+            continue
+        model = relation.related_model
+        rows = model._base_manager.filter(**{relation.field.name: participant_pk}).values_list("pk", flat=True)
+        ids = [str(pk) for pk in rows]
+        if not ids:
+            continue
+        for event in AuditEvent.objects.filter(model=model._meta.label_lower, object_id__in=ids):
+            event_repr, changes = scrub(event.object_repr), scrub(event.changes)
+            if event_repr != event.object_repr or changes != event.changes:
+                AuditEvent.objects.filter(pk=event.pk).update(object_repr=event_repr, changes=changes)
+
+
+@transaction.atomic
+def participant_access_record(*, user, participant: Participant) -> None:
+    """An export of her data (the right of access) is itself recorded: who took her data, and when."""
+    audit_record(
+        actor=user,
+        action=EXPORT_ACTION,
+        instance=participant,
+        changes={},
+        organization=participant.registered_by,
+    )
+
+
+def participant_export(*, participant: Participant, user=None) -> dict:
+    """The right of access: everything Minka holds about her, in plain words and values. With `user`, the export
+    is recorded in the audit trail."""
+    from minka.people.selectors import person_history
+
+    if user is not None:
+        participant_access_record(user=user, participant=participant)
+    history = person_history(participant=participant)
     return {
         "nombres": participant.given_names,
         "apellido_paterno": participant.paternal_surname,
@@ -288,6 +365,24 @@ def participant_export(*, participant: Participant) -> dict:
                 "fecha": e.enrolled_on.isoformat(),
                 "estado": e.get_status_display(),
             }
-            for e in participant.enrollments.select_related("program", "organization")
+            for e in history["enrollments"]
+        ],
+        "actividades": [
+            {
+                "actividad": row["activity"].title,
+                "programa": row["activity"].program.name,
+                "sesiones_asistidas": row["attended"],
+                "sesiones_totales": row["total"],
+                "concluida": row["completed"],
+            }
+            for row in history["activities"]
+        ],
+        "emprendimientos": [
+            {
+                "emprendimiento": m.enterprise.name,
+                "rol": m.get_role_display(),
+                "etapa": m.enterprise.get_stage_display(),
+            }
+            for m in history["enterprises"]
         ],
     }
