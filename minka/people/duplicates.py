@@ -21,7 +21,9 @@ import re
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from django.apps import apps
 from django.core import serializers
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, router, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
@@ -40,7 +42,7 @@ from minka.core.errors import ApplicationError, PermissionDenied
 from minka.people.models import DuplicateCandidate, DuplicateStatus, Enrollment, Merge, Participant
 from minka.people.services import search_key
 
-NAME_MIN = 85  # token_sort_ratio of the whole names, below which two names are not "similar"
+NAME_MIN = 85  # `name_similarity` of the whole names below which two names are not "similar"
 SURNAME_MIN = 80  # and of each surname: two Marías with different surnames are two women
 BLOCK_SPLIT = 60  # a block with more people than this is split by the surname's phonetic key
 # Same birth date, other districts: a wider net, so split sooner (about 40 people share a birthday per million).
@@ -645,7 +647,8 @@ def _copy_missing(*, kept: Participant, merged: Participant, moved: dict) -> dic
     if not values:
         return {}
     before = record_snapshot(kept)
-    moved["fields"] = {name: [_json_value(getattr(kept, name)), _json_value(value)] for name, value in values.items()}
+    # Only the names: the values stay in the merged record, and are not copied where anonymization cannot reach.
+    moved["fields"] = sorted(values)
     for name, value in values.items():
         setattr(kept, name, value)
     if "paternal_surname" in values or "maternal_surname" in values:
@@ -656,20 +659,7 @@ def _copy_missing(*, kept: Participant, merged: Participant, moved: dict) -> dic
     return {name: [before.get(name), value] for name, value in after.items() if before.get(name) != value}
 
 
-def _json_value(value):
-    return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _from_json(field_name: str, value):
-    field = Participant._meta.get_field(field_name.removesuffix("_id"))
-    if value is not None and isinstance(field, models.DateField):
-        return datetime.date.fromisoformat(value)
-    return value
-
-
 def _validate(participant: Participant) -> None:
-    from django.core.exceptions import ValidationError
-
     try:
         participant.full_clean()
     except ValidationError as error:
@@ -708,7 +698,7 @@ def person_merge(*, user, kept: Participant, merged: Participant) -> Merge:
         )
     _check_may_edit_both(user, kept, merged)
 
-    moved = {"rows": {}, "deleted": [], "candidates": [], "decided": [], "fields": {}}
+    moved = {"rows": {}, "deleted": [], "candidates": [], "decided": [], "fields": []}
     # The merged record leaves the registry first, freeing her DNI for the kept record when it has none.
     merged.merged_into = kept
     merged.save(update_fields=["merged_into", "updated_at"])
@@ -746,13 +736,13 @@ def merge_undo(*, user, merge: Merge) -> Merge:
         raise ApplicationError(_("Esta fusión ya fue deshecha."), code="already_undone")
     people = _lock_pair(merge.kept_id, merge.merged_id)
     kept, merged = people[merge.kept_id], people[merge.merged_id]
-    if not access.person_can_edit(user, kept):
-        raise PermissionDenied(_("No tiene permiso para deshacer esta fusión."))
     if kept.merged_into_id or merged.merged_into_id != kept.pk:
         raise ApplicationError(
             _("El registro conservado fue fusionado después con otro: deshaga primero esa fusión."),
             code="merged_since",
         )
+    if not access.person_can_edit(user, kept):
+        raise PermissionDenied(_("No tiene permiso para deshacer esta fusión."))
     later = Merge.objects.filter(kept=kept, undone_at__isnull=True, pk__gt=merge.pk).exists()
     if later:
         raise ApplicationError(
@@ -762,11 +752,12 @@ def merge_undo(*, user, merge: Merge) -> Merge:
     moved = merge.moved or {}
     before = record_snapshot(kept)
 
-    # Copied fields first: the kept record gives the DNI back before the merged one returns with it.
+    # Copied fields first: the kept record gives the DNI back before the merged one returns with it. They were
+    # empty before the merge; those changed since (no longer the merged record's value) are left as they are.
     restored = []
-    for name, (old, new) in (moved.get("fields") or {}).items():
-        if _json_value(getattr(kept, name)) == new:
-            setattr(kept, name, _from_json(name, old))
+    for name in moved.get("fields") or []:
+        if getattr(kept, name) == getattr(merged, name):
+            setattr(kept, name, None if Participant._meta.get_field(name).null else "")
             restored.append(name)
     if restored:
         kept.search_name = search_key(kept.full_name)
@@ -827,6 +818,4 @@ def merge_undo(*, user, merge: Merge) -> Merge:
 
 
 def _model(label: str):
-    from django.apps import apps
-
     return apps.get_model(label)

@@ -120,6 +120,7 @@ def participant_register(
     values["search_name"] = search_key(participant.full_name)
     record_save(participant, values)
     audit_create(actor=user, instance=participant, organization=organization)
+    transaction.on_commit(lambda: _queue_duplicates(participant))
     if consent:
         consent_record(user=user, participant=participant, data=consent)
     if program is not None:
@@ -131,6 +132,13 @@ def participant_register(
             data={"enrolled_on": timezone.localdate()},
         )
     return participant
+
+
+def _queue_duplicates(participant: Participant) -> None:
+    # Imported here: duplicate detection builds on this module.
+    from minka.people.duplicates import duplicates_find_for
+
+    duplicates_find_for(participant)
 
 
 @transaction.atomic

@@ -13,7 +13,11 @@ from functools import partial
 import pytest
 
 from minka.accounts.tokens import api_token_create
+from minka.activities.catalogue import activity_types_ensure
+from minka.activities.models import Activity, ActivityType, Attendance, Session
 from minka.core.tests.test_api import Api, assert_error
+from minka.enterprises.models import Enterprise, EnterpriseMember, EnterpriseRecord
+from minka.people.models import Consent, Enrollment, Participant
 from minka.programs.models import Disbursement, Initiative
 
 
@@ -25,6 +29,76 @@ def api(client):
 PREFIX = "/api/v1"
 # Reference data every user may read: not organization A's.
 PUBLIC = {"/territories/{code}", "/territories/{code}/boundary"}
+
+
+def field_records_of_a(world) -> dict:
+    """A person, her consent and enrollment, an activity with a session she attended, an enterprise with her as a
+    member and a monthly record: all organization A's."""
+    person = Participant.objects.create(
+        given_names="Rosa", paternal_surname="Quispe", sex="F", registered_by=world.org_a, search_name="rosa quispe"
+    )
+    consent = Consent.objects.create(
+        participant=person,
+        purpose="Seguimiento",
+        text_version="v1",
+        method="signed_paper",
+        given_on=datetime.date(2024, 2, 1),
+        recorded_by=world.field_a,
+    )
+    enrollment = Enrollment.objects.create(
+        participant=person, program=world.program_a, organization=world.org_a, enrolled_on=datetime.date(2024, 2, 1)
+    )
+    activity_types_ensure(world.program_a)
+    activity = Activity.objects.create(
+        program=world.program_a,
+        organization=world.org_a,
+        activity_type=ActivityType.objects.get(program=world.program_a, code="listening"),
+        title="Escucha en Urcos",
+        start_date=datetime.date(2024, 3, 1),
+        end_date=datetime.date(2024, 3, 31),
+    )
+    session = Session.objects.create(activity=activity, date=datetime.date(2024, 3, 5))
+    Attendance.objects.create(session=session, participant=person, recorded_by=world.field_a)
+    enterprise = Enterprise.objects.create(
+        organization=world.org_a,
+        program=world.program_a,
+        kind="individual",
+        name="Quesos Rosa",
+        sector="food_processing",
+        district_id="081201",
+        started_on=datetime.date(2024, 1, 1),
+    )
+    member = EnterpriseMember.objects.create(enterprise=enterprise, participant=person, role="owner")
+    record = EnterpriseRecord.objects.create(
+        enterprise=enterprise,
+        month=datetime.date(2024, 2, 1),
+        sales=Decimal("100.00"),
+        costs=Decimal("40.00"),
+        recorded_by=world.field_a,
+    )
+    return {
+        "/people": {},
+        "/people/search": {},
+        "/people/{person_id}": {"person_id": person.pk},
+        "/people/{person_id}/consents": {"person_id": person.pk},
+        "/consents/{consent_id}/withdraw": {"consent_id": consent.pk},
+        "/people/{person_id}/export": {"person_id": person.pk},
+        "/people/{person_id}/anonymize": {"person_id": person.pk},
+        "/enrollments": {},
+        "/people/{person_id}/enrollments": {"person_id": person.pk},
+        "/enrollments/{enrollment_id}": {"enrollment_id": enrollment.pk},
+        "/activities": {},
+        "/activities/{activity_id}": {"activity_id": activity.pk},
+        "/activities/{activity_id}/sessions": {"activity_id": activity.pk},
+        "/sessions/{session_id}": {"session_id": session.pk},
+        "/sessions/{session_id}/attendance": {"session_id": session.pk},
+        "/enterprises": {},
+        "/enterprises/{enterprise_id}": {"enterprise_id": enterprise.pk},
+        "/enterprises/{enterprise_id}/members": {"enterprise_id": enterprise.pk},
+        "/members/{member_id}": {"member_id": member.pk},
+        "/enterprises/{enterprise_id}/records": {"enterprise_id": enterprise.pk},
+        "/records/{record_id}": {"record_id": record.pk},
+    }
 
 
 def routes_of_a(world) -> dict:
@@ -66,6 +140,7 @@ def routes_of_a(world) -> dict:
         "/commitments/{commitment_id}": commitment,
         "/commitments/{commitment_id}/disbursements": commitment,
         "/disbursements/{disbursement_id}": {"disbursement_id": disbursement.pk},
+        **field_records_of_a(world),
     }
 
 
@@ -80,9 +155,17 @@ MISSING = {
     "initiative_id": 987654,
     "commitment_id": 987654,
     "disbursement_id": 987654,
+    "person_id": 987654,
+    "consent_id": 987654,
+    "enrollment_id": 987654,
+    "activity_id": 987654,
+    "session_id": 987654,
+    "enterprise_id": 987654,
+    "member_id": 987654,
+    "record_id": 987654,
 }
 
-# A body each POST route accepts, so that only the record in the path decides the answer.
+# A body each POST (and PUT) route accepts, so that only the record in the path decides the answer.
 VALID_BODIES = {
     "/me/tokens": {"name": "sweep"},
     "/organizations": {"slug": "sweep-org", "name": "Sweep", "kind": "ngo"},
@@ -94,7 +177,41 @@ VALID_BODIES = {
     "/projects/{project_id}/partners": {"organization": "beta-ngo", "role": "ally"},
     "/projects/{project_id}/commitments": {"funder": "beta-ngo", "amount": "1.00", "committed_on": "2024-01-01"},
     "/commitments/{commitment_id}/disbursements": {"amount": "1.00", "disbursed_on": "2024-01-01"},
+    "/people": {"organization": "beta-ngo", "given_names": "Sweep", "sex": "F"},
+    "/people/search": {"q": "sweep"},
+    "/people/{person_id}/consents": {
+        "purpose": "Sweep",
+        "text_version": "v1",
+        "method": "signed_paper",
+        "given_on": "2024-01-01",
+    },
+    "/consents/{consent_id}/withdraw": {},
+    "/people/{person_id}/anonymize": {"confirm": True},
+    "/people/{person_id}/enrollments": {"program": "beta", "organization": "beta-ngo"},
+    "/activities": {
+        "program": "beta",
+        "activity_type": "event",
+        "title": "Sweep",
+        "organization": "beta-ngo",
+        "start_date": "2024-01-01",
+        "end_date": "2024-01-02",
+    },
+    "/activities/{activity_id}/sessions": {"date": "2024-03-10"},
+    "/sessions/{session_id}/attendance": {"participants": []},
+    "/enterprises": {
+        "organization": "beta-ngo",
+        "program": "beta",
+        "name": "Sweep",
+        "kind": "individual",
+        "sector": "other",
+        "district": "130101",
+        "started_on": "2024-01-01",
+    },
+    "/enterprises/{enterprise_id}/members": {"participant": 987654, "role": "owner"},
+    "/enterprises/{enterprise_id}/records": {"month": "2024-03", "sales": "10.00", "costs": "1.00"},
 }
+
+WRITES = {"post", "patch", "put"}
 
 
 @pytest.fixture
@@ -115,11 +232,11 @@ def url(route: str, values: dict) -> str:
 
 
 def call(client, method: str, route: str, values: dict, body=None):
-    if method == "post" and body is None:
+    if method in {"post", "put"} and body is None:
         body = VALID_BODIES[route]
     if method == "patch" and body is None:
         body = {}
-    if method not in {"post", "patch"}:
+    if method not in WRITES:
         return client.request(method, url(route, values))
     return client.request(method, url(route, values), body)
 
@@ -128,8 +245,8 @@ def test_every_route_is_in_the_sweep(world, operations):
     routes = routes_of_a(world)
     for method, route, _operation in operations:
         assert route in routes, f"add {route} to routes_of_a()"
-        if method == "post":
-            assert route in VALID_BODIES, f"add a body for POST {route} to VALID_BODIES"
+        if method in {"post", "put"}:
+            assert route in VALID_BODIES, f"add a body for {method.upper()} {route} to VALID_BODIES"
 
 
 def test_every_route_needs_authentication(world, api, operations):
@@ -192,7 +309,7 @@ def test_junk_bodies_never_answer_500(world, api, client, operations):
     routes = routes_of_a(world)
     superuser = api(world.superuser)
     for method, route, operation in operations:
-        if method not in {"post", "patch"}:
+        if method not in WRITES:
             continue
         properties = _request_properties(document, operation)
         bodies = [{}, "garbage", [], None, 0, {"no_such_field": 1}, [{"a": 1}]]
@@ -232,8 +349,6 @@ def test_junk_path_parameters_never_answer_500(world, api, operations):
             path = PREFIX + route
             for name in MISSING:
                 path = path.replace("{" + name + "}", junk)
-            response = (
-                superuser.request(method, path, {}) if method in {"post", "patch"} else superuser.request(method, path)
-            )
+            response = superuser.request(method, path, {}) if method in WRITES else superuser.request(method, path)
             assert response.status_code < 500, (method, path, response.content[:300])
             assert_error(response, response.status_code)

@@ -145,7 +145,7 @@ class TestMerge:
         assert merged.merged_into == kept
         assert kept.phone == "987654321"  # filled in from the merged record
         assert kept.dni_last_digits == "456"  # hers, kept
-        assert merge.moved["fields"] == {"phone": ["", "987654321"]}
+        assert merge.moved["fields"] == ["phone"]  # the names only: no personal data outside her record
         assert len(merge.moved["deleted"]) == 2
         assert {row["model"] for row in merge.moved["deleted"]} == {"people.enrollment", "activities.attendance"}
         assert pair_of(kept, merged).status == DuplicateStatus.SAME
@@ -195,6 +195,32 @@ class TestMerge:
         merged.refresh_from_db()
         assert kept.dni_hash == "" and kept.dni_last_digits == ""
         assert merged.dni_last_digits == "456" and merged.merged_into is None
+
+    def test_fills_birth_date_and_district_and_undo_empties_them(self, world, field_day):
+        kept = person_create(world.org_a, "Julia", "Ccori", year=1998)
+        merged = person_create(world.org_a, "Julia", "Qori", born=datetime.date(1998, 7, 1), district=URCOS)
+        merge = person_merge(user=world.field_a, kept=kept, merged=merged)
+        kept.refresh_from_db()
+        assert (kept.birth_date, kept.birth_year, kept.district_id) == (datetime.date(1998, 7, 1), 1998, URCOS)
+        assert merge.moved["fields"] == ["birth_date", "district_id"]
+        duplicates.merge_undo(user=world.field_a, merge=merge)
+        kept.refresh_from_db()
+        assert (kept.birth_date, kept.birth_year, kept.district_id) == (None, 1998, None)
+
+    def test_chains_stay_flat_and_undo_newest_first(self, world, field_day):
+        maria_a, maria_b, rosa = field_day["maria_a"], field_day["maria_b"], field_day["rosa_a"]
+        first = person_merge(user=world.coordinator_a, kept=maria_b, merged=maria_a)
+        second = person_merge(user=world.coordinator_a, kept=rosa, merged=maria_b)
+        maria_a.refresh_from_db()
+        assert maria_a.merged_into == rosa  # not to maria_b, herself merged away
+        with pytest.raises(ApplicationError) as error:
+            duplicates.merge_undo(user=world.coordinator_a, merge=first)
+        assert error.value.code == "merged_since"
+        duplicates.merge_undo(user=world.coordinator_a, merge=second)
+        maria_a.refresh_from_db()
+        assert maria_a.merged_into == maria_b
+        duplicates.merge_undo(user=world.coordinator_a, merge=first)
+        assert not Participant.objects.filter(merged_into__isnull=False).exists()
 
     def test_a_person_with_herself_is_refused_and_nothing_saved(self, world, field_day):
         maria = field_day["maria_a"]
