@@ -2,8 +2,8 @@ import datetime
 
 import pytest
 
-from minka.people import services
 from minka.network.models import Territory
+from minka.people import services
 from minka.people.models import DuplicateCandidate
 
 pytestmark = pytest.mark.django_db
