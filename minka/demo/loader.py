@@ -1,9 +1,15 @@
-"""Loads the demo network (`minka.demo.network`) the first time, and leaves it alone afterwards.
+"""Loads the demo network (`minka.demo.network`) and its people (`minka.demo.people`) the first time, and leaves
+them alone afterwards.
 
 The demo is seed data, not a user's edit, so it is written straight through the ORM (no audit events), but
 every row goes through `full_clean()` so the demo cannot hold what a form would refuse. Records are looked up
 by their natural keys (slugs, codes, names) and made only when missing; an organization that already exists
 is reused as it is, and a username that is already taken is left untouched and gets no demo role.
+
+The people step writes thousands of rows, so it validates each with the form rules (`full_clean`) but writes
+them in batches (`bulk_create`); see `minka.demo.people`. The programs' standard activity types come from the
+catalogue's own service (`activity_types_ensure`), which audits what it adds. The whole demo is one transaction,
+made once: when the marker program exists nothing is written, people included.
 """
 
 from dataclasses import dataclass, field
@@ -15,8 +21,9 @@ from django.utils.translation import gettext as _
 from minka.accounts.models import Membership, ProgramRole, User
 from minka.core.errors import ApplicationError
 from minka.demo import network
+from minka.demo import people as demo_people
 from minka.network.models import Organization, Site, Territory
-from minka.network.territories import territories_load_if_empty
+from minka.network.territories import territories_data, territories_load_if_empty
 from minka.programs.models import (
     Disbursement,
     FundingCommitment,
@@ -37,8 +44,12 @@ class DemoResult:
     logins: list[tuple[str, str]] = field(default_factory=list)
 
 
-def demo_load() -> DemoResult:
-    """Loads the demo network unless it is already there; returns whether it did, and the demo logins."""
+def demo_load(*, people: bool = True) -> DemoResult:
+    """Loads the demo unless it is already there; returns whether it did, and the demo logins.
+
+    `people=False` loads the network alone (organizations, programs, projects, users), which tests of the
+    network use to stay fast.
+    """
     territories_load_if_empty()
     with transaction.atomic():
         if Program.objects.filter(slug=network.MARKER_PROGRAM).exists():
@@ -51,6 +62,11 @@ def demo_load() -> DemoResult:
         _sites_load(organizations)
         _commitments_load(projects, organizations)
         _users_load(programs, organizations)
+        if people:
+            _territories_ensure(demo_people.territory_codes())
+            demo_people.people_load(
+                programs=programs, projects=projects, organizations=organizations, users=_demo_users()
+            )
     return DemoResult(created=True, logins=demo_logins())
 
 
@@ -64,6 +80,13 @@ def demo_logins() -> list[tuple[str, str]]:
         for spec in network.USERS
         if (spec["username"], _email(spec["username"])) in present
     ]
+
+
+def _demo_users() -> dict[str, User]:
+    """The demo's own logins by username, in the order of `network.USERS` (not a stranger's taken username)."""
+    usernames = [spec["username"] for spec in network.USERS]
+    found = {user.username: user for user in User.objects.filter(username__in=usernames)}
+    return {name: found[name] for name in usernames if name in found and found[name].email == _email(name)}
 
 
 def _email(username: str) -> str:
@@ -93,6 +116,21 @@ def _territories_check():
     if missing:
         message = _("Faltan territorios para la red de demostración (cargue los ubigeos del INEI): %(codes)s.")
         raise ApplicationError(message % {"codes": ", ".join(missing)}, code="territories_missing")
+
+
+def _territories_ensure(codes: set[str]) -> None:
+    """Adds, from the shipped INEI data, the districts the demo's people live in when they are missing.
+
+    A normal database holds all of Peru already (`territories_load_if_empty`); this serves one that holds only
+    part of it, such as the network tests' own.
+    """
+    wanted = set(codes)
+    for code in codes:
+        wanted |= {code[:2], code[:4]}
+    missing = wanted - set(Territory.objects.filter(code__in=wanted).values_list("code", flat=True))
+    if missing:
+        rows = [row for row in territories_data() if row["code"] in missing]  # parents come first
+        Territory.objects.bulk_create([Territory(**row) for row in rows])
 
 
 def _organizations_load() -> dict[str, Organization]:

@@ -55,7 +55,7 @@ def places(db):
 
 @pytest.fixture
 def demo(places):
-    result = demo_load()
+    result = demo_load(people=False)
     assert result.created
     return result
 
@@ -141,7 +141,7 @@ def test_second_load_changes_nothing(demo):
     before = snapshot()
     counts = {model.__name__: model.objects.count() for model in DEMO_MODELS}
 
-    again = demo_load()
+    again = demo_load(people=False)
 
     assert again.created is False
     assert {model.__name__: model.objects.count() for model in DEMO_MODELS} == counts
@@ -154,12 +154,12 @@ def test_the_demo_is_the_same_on_every_fresh_load(places):
         pass
 
     with contextlib.suppress(Rollback), transaction.atomic():
-        demo_load()
+        demo_load(people=False)
         first = natural_dump()
         raise Rollback
     assert not Program.objects.exists()
 
-    demo_load()
+    demo_load(people=False)
 
     assert natural_dump() == first
 
@@ -189,7 +189,7 @@ def test_missing_territories_are_named_and_nothing_is_loaded(db):
     Territory.objects.create(code="01", level="department", name="Amazonas")
 
     with pytest.raises(ApplicationError) as error:
-        demo_load()
+        demo_load(people=False)
 
     assert error.value.code == "territories_missing"
     assert "0812" in error.value.message and "130704" in error.value.message
@@ -197,12 +197,12 @@ def test_missing_territories_are_named_and_nothing_is_loaded(db):
 
 
 def test_loads_peru_first_on_an_empty_database(db):
-    result = demo_load()
+    result = demo_load(people=False)
 
     assert result.created
     assert Territory.objects.filter(level="district").count() > 1800
     assert Territory.objects.get(code="130704").parent.parent.name == "La Libertad"
-    assert demo_load().created is False
+    assert demo_load(people=False).created is False
 
 
 def test_demo_territories_are_named_as_inei_names_them():
@@ -216,7 +216,7 @@ def test_demo_territories_are_named_as_inei_names_them():
 def test_an_existing_username_is_left_alone(places):
     someone = User.objects.create_user("admin", email="jefa@minka.pe", password="her-own-password-2026")
 
-    result = demo_load()
+    result = demo_load(people=False)
 
     someone.refresh_from_db()
     assert someone.check_password("her-own-password-2026") and not someone.is_superuser
