@@ -1,5 +1,4 @@
 from minka.accounts import access
-from minka.accounts.models import ProgramRoleKind
 
 
 def navigation(request):
@@ -13,6 +12,4 @@ def navigation(request):
         "nav_can_see_audit": access.audit_visible_filter(user) is not None,
         # Funders see aggregates only: no lists of people, activities or enterprises.
         "nav_can_see_field_records": access.field_records_visible_filter(user) is not None,
-        "nav_can_review_duplicates": access.is_network_admin(user)
-        or bool(access.program_role_ids(user, [ProgramRoleKind.COORDINATOR])),
     }
