@@ -24,6 +24,7 @@ from minka.demo import network
 from minka.demo import people as demo_people
 from minka.network.models import Organization, Site, Territory
 from minka.network.territories import territories_data, territories_load_if_empty
+from minka.people.duplicates import duplicates_find
 from minka.programs.models import (
     Disbursement,
     FundingCommitment,
@@ -67,6 +68,8 @@ def demo_load(*, people: bool = True) -> DemoResult:
             demo_people.people_load(
                 programs=programs, projects=projects, organizations=organizations, users=_demo_users()
             )
+            # The review queue starts as it would in real use: the likely duplicates found and waiting.
+            duplicates_find()
     return DemoResult(created=True, logins=demo_logins())
 
 

@@ -22,7 +22,7 @@ from minka.demo import people as demo_people
 from minka.demo.loader import demo_load
 from minka.enterprises.models import Enterprise, EnterpriseMember, EnterpriseRecord, EnterpriseStage, StageChange
 from minka.people.identity import dni_hash
-from minka.people.models import Consent, Enrollment, Participant
+from minka.people.models import Consent, DuplicateCandidate, Enrollment, Participant
 from minka.programs.models import Phase, Program
 
 W4P, AGENTS, LEADERS = "w4p-peru", "funiber-network", "women-participation"
@@ -385,6 +385,14 @@ def test_planted_duplicates_across_partners(loaded):
         Participant.objects.exclude(pk__in=planted).exclude(birth_date=None).values_list("district", "birth_date")
     )
     assert blocks.most_common(1)[0][1] == 1
+
+
+def test_the_review_queue_starts_with_the_planted_duplicates(loaded):
+    pending = {
+        tuple(sorted(pair))
+        for pair in DuplicateCandidate.objects.filter(status="pending").values_list("first_id", "second_id")
+    }
+    assert {tuple(sorted(pair)) for pair in demo_people.planted_duplicate_ids()} <= pending
 
 
 def test_merging_the_planted_duplicates_keeps_each_phases_figures(loaded):
