@@ -34,6 +34,12 @@ class PersonForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}),
     )
     district = DistrictField(label=_("Distrito de residencia"), required=False)
+    household_name = forms.CharField(
+        label=_("Hogar"),
+        required=False,
+        max_length=120,
+        help_text=_("Opcional. Quienes comparten hogar llevan el mismo nombre, p. ej. «Hogar 12, sector Pampa»."),
+    )
 
     class Meta:
         model = Participant
@@ -68,6 +74,8 @@ class PersonForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["sex"].choices = Sex.choices
         self.fields["sex"].widget = forms.RadioSelect(choices=Sex.choices)
+        if self.instance.household_id:
+            self.fields["household_name"].initial = self.instance.household.name
         if self.instance.pk and self.instance.dni_last_digits:
             self.fields["dni"].help_text = _(
                 "Registrado: %(masked)s. Déjelo en blanco para no cambiarlo; escriba otro solo para corregirlo."
@@ -94,7 +102,9 @@ class PersonForm(forms.ModelForm):
 
     def participant_data(self) -> dict:
         """What the registry service takes: every field but the DNI, passed apart."""
-        return {name: self.cleaned_data.get(name) for name in self._meta.fields}
+        data = {name: self.cleaned_data.get(name) for name in self._meta.fields}
+        data["household_name"] = self.cleaned_data.get("household_name", "")
+        return data
 
 
 class PersonCreateForm(PersonForm):
@@ -126,7 +136,7 @@ class PersonCreateForm(PersonForm):
         required=False, label=_("Revisé las coincidencias: es otra persona, registrarla de todos modos")
     )
 
-    PERSON_FIELDS = ("organization", "dni", *PersonForm.Meta.fields)
+    PERSON_FIELDS = ("organization", "dni", *PersonForm.Meta.fields, "household_name")
     CONSENT_BLOCK = ("give_consent", *CONSENT_FIELDS)
 
     def __init__(self, *args, organizations, programs, **kwargs):

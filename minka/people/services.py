@@ -13,7 +13,7 @@ from minka.audit.services import audit_create, audit_record, audit_update, recor
 from minka.core.errors import ApplicationError, PermissionDenied
 from minka.core.services import record_save
 from minka.people.identity import InvalidDni, dni_hash, dni_last_digits, dni_normalize
-from minka.people.models import SENSITIVE_FIELDS, Consent, Enrollment, Participant
+from minka.people.models import SENSITIVE_FIELDS, Consent, Enrollment, Household, Participant
 
 PARTICIPANT_FIELDS = (
     "given_names",
@@ -44,6 +44,19 @@ def search_key(text: str) -> str:
 
 def _only(data: dict, allowed) -> dict:
     return {key: value for key, value in data.items() if key in allowed}
+
+
+def _household_value(data: dict, *, organization, district):
+    """`household_name` in the data names the household (made on first use, per organization); blank unlinks."""
+    if "household_name" not in data:
+        return {}
+    name = " ".join((data.get("household_name") or "").split())
+    if not name:
+        return {"household": None}
+    household, _created = Household.objects.get_or_create(
+        organization=organization, name=name, defaults={"district": district}
+    )
+    return {"household": household}
 
 
 def _dni_fields(dni: str) -> dict:
@@ -111,6 +124,7 @@ def participant_register(
         raise PermissionDenied(_("No puede registrar personas en nombre de esa organización."))
     participant = Participant(registered_by=organization)
     values = _only(data, PARTICIPANT_FIELDS)
+    values.update(_household_value(data, organization=organization, district=values.get("district")))
     if dni:
         values.update(_dni_fields(dni))
         _check_dni_free(values["dni_hash"])
@@ -150,6 +164,8 @@ def participant_update(*, user, participant: Participant, data: dict, dni: str |
         raise ApplicationError(_("Los datos de una persona anonimizada no se modifican."), code="anonymized")
     before = record_snapshot(participant)
     values = _only(data, PARTICIPANT_FIELDS)
+    district = values.get("district", participant.district)
+    values.update(_household_value(data, organization=participant.registered_by, district=district))
     if dni:
         values.update(_dni_fields(dni))
         _check_dni_free(values["dni_hash"], except_pk=participant.pk)
