@@ -4,8 +4,11 @@ One router per app; the endpoints call the same selectors (scoping) and services
 """
 
 from minka.accounts.api import router as accounts_router
+from minka.activities.api import router as activities_router
 from minka.core.api_support import MinkaAPI, SessionAuth, TokenAuth
+from minka.enterprises.api import router as enterprises_router
 from minka.network.api import router as network_router
+from minka.people.api import router as people_router
 from minka.programs.api import router as programs_router
 
 DESCRIPTION = """
@@ -19,10 +22,14 @@ otherwise the user's language.
 
 **Lists** take `limit` (1–500, default 50) and `offset`, and answer `{"count": total, "items": [...]}`.
 
-**Writes.** `POST` creates, `PATCH` changes only the fields sent (there is no `PUT`), `DELETE` removes where
-the pages allow it. Records are named by their natural keys: organizations and programs by slug,
-territories by INEI ubigeo, phases by number; projects, sites, initiatives, commitments and disbursements by id.
+**Writes.** `POST` creates, `PATCH` changes only the fields sent, `DELETE` removes where the pages allow it; the one
+`PUT` sets a session's whole attendance. Records are named by their natural keys: organizations and programs by slug,
+territories by INEI ubigeo, phases by number, activity types by code; projects, sites, initiatives, commitments,
+disbursements, people, activities, sessions and enterprises by id.
 Money is a decimal string with two places (`"1500.00"`) next to its currency.
+
+**People.** A DNI is accepted on writes and never returned: responses carry its last three digits. Search by DNI
+with `POST /people/search` (the DNI stays out of addresses and logs). Funders never see a person.
 
 **Errors** always have the shape `{"message", "code", "fields"}`: 400 a broken rule or an unknown reference
 (`malformed` for a body that is not JSON), 401 no or bad credentials, 403 allowed to see but not to do,
@@ -41,3 +48,6 @@ api = MinkaAPI(
 api.add_router("", accounts_router)
 api.add_router("", network_router)
 api.add_router("", programs_router)
+api.add_router("", people_router)
+api.add_router("", activities_router)
+api.add_router("", enterprises_router)
