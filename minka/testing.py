@@ -11,7 +11,11 @@ from decimal import Decimal
 import factory
 
 from minka.accounts.models import Membership, OrganizationRole, ProgramRole, ProgramRoleKind, User
+from minka.activities.catalogue import activity_types_ensure
+from minka.activities.models import Activity, Attendance, Session
+from minka.enterprises.models import Enterprise, EnterpriseMember, EnterpriseRecord
 from minka.network.models import Organization, Site, Territory
+from minka.people.models import Consent, DuplicateCandidate, Enrollment, Merge, Participant
 from minka.programs.models import FundingCommitment, Phase, Program, Project, ProjectPartner
 
 TEST_PASSWORD = "a-long-test-password-2026"  # noqa: S105
@@ -195,4 +199,83 @@ def world_create() -> World:
         coordinator_b=coordinator_b,
         superuser=UserFactory(username="root", is_superuser=True, is_staff=True),
         nobody=UserFactory(username="nobody"),
+    )
+
+
+@dataclass
+class FieldRecords:
+    """Organization A's people, activities and enterprises, for the sweeps that prove outsiders never see them."""
+
+    person: Participant
+    other_person: Participant
+    consent: Consent
+    enrollment: Enrollment
+    duplicate: DuplicateCandidate
+    merge: Merge
+    activity: Activity
+    session: Session
+    enterprise: Enterprise
+    member: EnterpriseMember
+    record: EnterpriseRecord
+
+
+def field_records_create(world: World) -> FieldRecords:
+    """A person of organization A ("Rosalinda Secreta") with her consent and enrollment, a likely duplicate of
+    her and a merge, an activity with a session she attended, and an enterprise with her as owner and a record."""
+    person, other_person = (
+        Participant.objects.create(
+            given_names=name, paternal_surname="Secreta", sex="F", registered_by=world.org_a, search_name=name.lower()
+        )
+        for name in ("Rosalinda", "Rosalinda Elena")
+    )
+    consent = Consent.objects.create(
+        participant=person,
+        purpose="Programa",
+        text_version="v1",
+        method="signed_paper",
+        given_on=datetime.date(2024, 1, 10),
+        recorded_by=world.field_a,
+    )
+    enrollment = Enrollment.objects.create(
+        participant=person, program=world.program_a, organization=world.org_a, enrolled_on=datetime.date(2024, 1, 10)
+    )
+    activity_types_ensure(world.program_a)
+    activity = Activity.objects.create(
+        program=world.program_a,
+        organization=world.org_a,
+        activity_type=world.program_a.activity_types.first(),
+        title="Taller secreto de Alfa",
+        start_date=datetime.date(2024, 3, 1),
+        end_date=datetime.date(2024, 3, 31),
+    )
+    session = Session.objects.create(activity=activity, date=datetime.date(2024, 3, 4))
+    Attendance.objects.create(session=session, participant=person, recorded_by=world.field_a)
+    enterprise = Enterprise.objects.create(
+        organization=world.org_a,
+        program=world.program_a,
+        kind="individual",
+        name="Tejidos Secretos Alfa",
+        sector="textiles",
+        stage="operating",
+        district_id="081201",
+        started_on=datetime.date(2024, 1, 1),
+    )
+    return FieldRecords(
+        person=person,
+        other_person=other_person,
+        consent=consent,
+        enrollment=enrollment,
+        duplicate=DuplicateCandidate.objects.create(first=person, second=other_person, score=Decimal("90")),
+        merge=Merge.objects.create(kept=person, merged=other_person, merged_by=world.admin_a),
+        activity=activity,
+        session=session,
+        enterprise=enterprise,
+        member=EnterpriseMember.objects.create(enterprise=enterprise, participant=person, role="owner"),
+        record=EnterpriseRecord.objects.create(
+            enterprise=enterprise,
+            month=datetime.date(2024, 2, 1),
+            sales=Decimal("500"),
+            costs=Decimal("200"),
+            recorded_by=world.field_a,
+        ),
     )

@@ -13,12 +13,9 @@ from functools import partial
 import pytest
 
 from minka.accounts.tokens import api_token_create
-from minka.activities.catalogue import activity_types_ensure
-from minka.activities.models import Activity, ActivityType, Attendance, Session
 from minka.core.tests.test_api import Api, assert_error
-from minka.enterprises.models import Enterprise, EnterpriseMember, EnterpriseRecord
-from minka.people.models import Consent, Enrollment, Participant
 from minka.programs.models import Disbursement, Initiative
+from minka.testing import field_records_create
 
 
 @pytest.fixture
@@ -32,50 +29,10 @@ PUBLIC = {"/territories/{code}", "/territories/{code}/boundary"}
 
 
 def field_records_of_a(world) -> dict:
-    """A person, her consent and enrollment, an activity with a session she attended, an enterprise with her as a
-    member and a monthly record: all organization A's."""
-    person = Participant.objects.create(
-        given_names="Rosa", paternal_surname="Quispe", sex="F", registered_by=world.org_a, search_name="rosa quispe"
-    )
-    consent = Consent.objects.create(
-        participant=person,
-        purpose="Seguimiento",
-        text_version="v1",
-        method="signed_paper",
-        given_on=datetime.date(2024, 2, 1),
-        recorded_by=world.field_a,
-    )
-    enrollment = Enrollment.objects.create(
-        participant=person, program=world.program_a, organization=world.org_a, enrolled_on=datetime.date(2024, 2, 1)
-    )
-    activity_types_ensure(world.program_a)
-    activity = Activity.objects.create(
-        program=world.program_a,
-        organization=world.org_a,
-        activity_type=ActivityType.objects.get(program=world.program_a, code="listening"),
-        title="Escucha en Urcos",
-        start_date=datetime.date(2024, 3, 1),
-        end_date=datetime.date(2024, 3, 31),
-    )
-    session = Session.objects.create(activity=activity, date=datetime.date(2024, 3, 5))
-    Attendance.objects.create(session=session, participant=person, recorded_by=world.field_a)
-    enterprise = Enterprise.objects.create(
-        organization=world.org_a,
-        program=world.program_a,
-        kind="individual",
-        name="Quesos Rosa",
-        sector="food_processing",
-        district_id="081201",
-        started_on=datetime.date(2024, 1, 1),
-    )
-    member = EnterpriseMember.objects.create(enterprise=enterprise, participant=person, role="owner")
-    record = EnterpriseRecord.objects.create(
-        enterprise=enterprise,
-        month=datetime.date(2024, 2, 1),
-        sales=Decimal("100.00"),
-        costs=Decimal("40.00"),
-        recorded_by=world.field_a,
-    )
+    """The routes of organization A's people, activities and enterprises (see `field_records_create`)."""
+    a = field_records_create(world)
+    person, consent, enrollment, activity = a.person, a.consent, a.enrollment, a.activity
+    session, enterprise, member, record = a.session, a.enterprise, a.member, a.record
     return {
         "/people": {},
         "/people/search": {},

@@ -12,12 +12,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from minka.accounts.tokens import api_token_create
-from minka.activities.catalogue import activity_types_ensure
-from minka.activities.models import Activity, Attendance, Session
 from minka.audit.models import AuditEvent
-from minka.enterprises.models import Enterprise, EnterpriseMember, EnterpriseRecord
-from minka.people.models import Consent, DuplicateCandidate, Enrollment, Merge, Participant
 from minka.programs.models import Disbursement, Initiative
+from minka.testing import field_records_create
 
 # Pages that hold no organization's data, or that belong to the login flow itself.
 PUBLIC = {
@@ -70,55 +67,9 @@ def route_kwargs(world):
     initiative = Initiative.objects.create(program=a.program_a, title_es="Iniciativa secreta de Alfa")
     token, _ = api_token_create(user=a.admin_a, name="alfa")
     program, project = {"slug": a.program_a.slug}, {"slug": a.program_a.slug, "code": a.project_a.code}
-    people = [
-        Participant.objects.create(
-            given_names=name, paternal_surname="Secreta", sex="F", registered_by=a.org_a, search_name=name.lower()
-        )
-        for name in ("Rosalinda", "Rosalinda Elena")
-    ]
-    person = people[0]
-    consent = Consent.objects.create(
-        participant=person,
-        purpose="Programa",
-        text_version="v1",
-        method="signed_paper",
-        given_on=datetime.date(2024, 1, 10),
-        recorded_by=a.field_a,
-    )
-    enrollment = Enrollment.objects.create(
-        participant=person, program=a.program_a, organization=a.org_a, enrolled_on=datetime.date(2024, 1, 10)
-    )
-    duplicate = DuplicateCandidate.objects.create(first=people[0], second=people[1], score=Decimal("90"))
-    merge = Merge.objects.create(kept=people[0], merged=people[1], merged_by=a.admin_a)
-    activity_types_ensure(a.program_a)
-    activity = Activity.objects.create(
-        program=a.program_a,
-        organization=a.org_a,
-        activity_type=a.program_a.activity_types.first(),
-        title="Taller secreto de Alfa",
-        start_date=datetime.date(2024, 3, 1),
-        end_date=datetime.date(2024, 3, 31),
-    )
-    session = Session.objects.create(activity=activity, date=datetime.date(2024, 3, 4))
-    Attendance.objects.create(session=session, participant=person, recorded_by=a.field_a)
-    enterprise = Enterprise.objects.create(
-        organization=a.org_a,
-        program=a.program_a,
-        kind="individual",
-        name="Tejidos Secretos Alfa",
-        sector="textiles",
-        stage="operating",
-        district_id="081201",
-        started_on=datetime.date(2024, 1, 1),
-    )
-    member = EnterpriseMember.objects.create(enterprise=enterprise, participant=person, role="owner")
-    record = EnterpriseRecord.objects.create(
-        enterprise=enterprise,
-        month=datetime.date(2024, 2, 1),
-        sales=Decimal("500"),
-        costs=Decimal("200"),
-        recorded_by=a.field_a,
-    )
+    f = field_records_create(a)
+    person, consent, enrollment, duplicate, merge = f.person, f.consent, f.enrollment, f.duplicate, f.merge
+    activity, session, enterprise, member, record = f.activity, f.session, f.enterprise, f.member, f.record
     return {
         "home": {},
         "profile": {},
