@@ -15,6 +15,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -142,11 +143,25 @@ def person_list(request):
 
 def _create_form(request, data=None):
     user = request.user
+    programs = program_options(user=user)
+    # Registering a walk-in from an attendance page: that page names the program to enroll her in.
+    initial = {"program": programs.filter(slug=request.GET.get("program", "")).first()}
     return PersonCreateForm(
         data,
+        initial=initial,
         organizations=access.people_register_organizations(user),
-        programs=program_options(user=user),
+        programs=programs,
     )
+
+
+def _next_url(request) -> str | None:
+    """Where to go back after registering (an attendance page), if it is an address of this site."""
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return None
 
 
 def _duplicate_data(form) -> dict:
@@ -177,7 +192,7 @@ def person_create(request):
         else:
             person = _register(request, form)
             if person is not None:
-                return redirect(_person_url(person))
+                return redirect(_next_url(request) or _person_url(person))
     return render(
         request,
         "people/person_create.html",
