@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -81,14 +81,6 @@ def _activity_crumbs(activity=None):
     if activity is not None:
         crumbs.append((_activity_url(activity), activity.title))
     return crumbs
-
-
-def _url_or_empty(name, *args) -> str:
-    """The address of another app's page, or "" while that page does not exist yet."""
-    try:
-        return reverse(name, args=args)
-    except NoReverseMatch:
-        return ""
 
 
 def _day(day) -> str:
@@ -186,9 +178,8 @@ def activity_detail(request, pk):
     activity = selectors.activity_get(user=user, activity_id=pk)
     sessions = list(selectors.session_list(activity=activity))
     participants = selectors.activity_participants(user=user, activity=activity)
-    if _url_or_empty("person_detail", 1):  # the people pages link each person to her profile
-        for row in participants:
-            row.url = reverse("person_detail", args=[row.participant.pk])
+    for row in participants:
+        row.url = reverse("person_detail", args=[row.participant.pk])
     return render(
         request,
         "activities/activity_detail.html",
@@ -356,9 +347,8 @@ def session_attendance(request, pk):
         for person in roster:
             person.present = person.pk in ticked
     here = reverse("session_attendance", args=[session.pk])
-    person_create = _url_or_empty("person_create")
-    if person_create:  # back here once she is registered, enrolled in the activity's program
-        person_create = f"{person_create}?{urlencode({'next': here, 'program': activity.program.slug})}"
+    # Back here once she is registered, enrolled in the activity's program.
+    person_create = f"{reverse('person_create')}?{urlencode({'next': here, 'program': activity.program.slug})}"
     return render(
         request,
         "activities/session_attendance.html",
