@@ -490,8 +490,6 @@ def enrollment_create(request, person_id: Id, payload: EnrollmentIn):
     organization = resolve(access.people_register_organizations(user), "organization", slug=payload.organization)
     data = payload.model_dump(exclude={"program", "organization"})
     data["enrolled_on"] = data["enrolled_on"] or timezone.localdate()
-    if data["status"] != EnrollmentStatus.ACTIVE and not data["ended_on"]:
-        data["ended_on"] = timezone.localdate()
     enrollment = services.enrollment_create(
         user=user, participant=person, program=program, organization=organization, data=data
     )
@@ -503,10 +501,5 @@ def enrollment_update(request, enrollment_id: Id, payload: EnrollmentPatch):
     """Changes status and dates, as the enrollment page does."""
     enrollment = selectors.enrollment_get(user=request.auth, enrollment_id=enrollment_id)
     data = payload.model_dump(exclude_unset=True)
-    status = data.get("status", enrollment.status)
-    if status == EnrollmentStatus.ACTIVE and "status" in data:
-        data["ended_on"] = None
-    elif status != EnrollmentStatus.ACTIVE and not data.get("ended_on", enrollment.ended_on):
-        data["ended_on"] = timezone.localdate()
     services.enrollment_update(user=request.auth, enrollment=enrollment, data=data)
     return selectors.enrollment_get(user=request.auth, enrollment_id=enrollment_id)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from minka.network.forms import DistrictField
 from minka.network.models import Organization
 from minka.people.identity import InvalidDni, dni_normalize
-from minka.people.models import Consent, ConsentMethod, Enrollment, EnrollmentStatus, Participant, Sex
+from minka.people.models import Consent, ConsentMethod, Enrollment, Participant, Sex
 from minka.programs.forms import DateInput
 from minka.programs.models import Program
 
@@ -209,16 +209,7 @@ class EnrollmentForm(forms.ModelForm):
         model = Enrollment
         fields = ["status", "enrolled_on", "ended_on"]
         widgets = {"enrolled_on": DateInput(), "ended_on": DateInput()}
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("status") in (EnrollmentStatus.COMPLETED, EnrollmentStatus.DROPPED) and not cleaned.get(
-            "ended_on"
-        ):
-            cleaned["ended_on"] = timezone.localdate()
-        if cleaned.get("status") == EnrollmentStatus.ACTIVE:
-            cleaned["ended_on"] = None
-        return cleaned
+        help_texts = {"ended_on": _("Si concluyó o se retiró y no se indica, hoy.")}
 
 
 class PersonFilterForm(forms.Form):

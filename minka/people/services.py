@@ -13,7 +13,7 @@ from minka.audit.services import audit_create, audit_record, audit_update, recor
 from minka.core.errors import ApplicationError, PermissionDenied
 from minka.core.services import record_save
 from minka.people.identity import InvalidDni, dni_hash, dni_last_digits, dni_normalize
-from minka.people.models import SENSITIVE_FIELDS, Consent, Enrollment, Household, Participant
+from minka.people.models import SENSITIVE_FIELDS, Consent, Enrollment, EnrollmentStatus, Household, Participant
 
 PARTICIPANT_FIELDS = (
     "given_names",
@@ -223,6 +223,16 @@ def _trail_forget_sensitive(participant: Participant) -> None:
             AuditEvent.objects.filter(pk=event.pk).update(changes=changes)
 
 
+def _with_end_date(values: dict, *, status=EnrollmentStatus.ACTIVE, ended_on=None) -> dict:
+    """An enrollment that has ended (completed, dropped) has an end date, today unless given; an active one none."""
+    values = dict(values)
+    if values.get("status", status) == EnrollmentStatus.ACTIVE:
+        values["ended_on"] = None
+    elif not values.get("ended_on", ended_on):
+        values["ended_on"] = timezone.localdate()
+    return values
+
+
 @transaction.atomic
 def enrollment_create(*, user, participant: Participant, program, organization, data: dict) -> Enrollment:
     """Enrolls a person in a program through an organization the user works for (or coordinates for)."""
@@ -233,7 +243,7 @@ def enrollment_create(*, user, participant: Participant, program, organization, 
         raise PermissionDenied(_("No puede inscribir personas en ese programa por esa organización."))
     enrollment = record_save(
         Enrollment(participant=participant, program=program, organization=organization),
-        _only(data, ENROLLMENT_FIELDS),
+        _with_end_date(_only(data, ENROLLMENT_FIELDS)),
     )
     audit_create(actor=user, instance=enrollment, organization=organization, program=program)
     return enrollment
@@ -246,7 +256,8 @@ def enrollment_update(*, user, enrollment: Enrollment, data: dict) -> Enrollment
     if not (allowed or access.program_can_edit(user, enrollment.program)):
         raise PermissionDenied(_("No tiene permiso para modificar esta inscripción."))
     before = record_snapshot(enrollment)
-    record_save(enrollment, _only(data, ENROLLMENT_FIELDS))
+    values = _with_end_date(_only(data, ENROLLMENT_FIELDS), status=enrollment.status, ended_on=enrollment.ended_on)
+    record_save(enrollment, values)
     audit_update(
         actor=user,
         instance=enrollment,

@@ -228,3 +228,23 @@ class TestRights:
 
 def test_search_key_drops_accents_case_and_spaces():
     assert services.search_key("  María  QUISPE Huamán ") == "maria quispe huaman"
+
+
+def test_an_enrollment_that_ends_gets_its_end_date_and_one_reopened_loses_it(world):
+    person = services.participant_register(
+        user=world.field_a, organization=world.org_a, data={"given_names": "Flor", "sex": "F", "birth_year": 2001}
+    )
+    enrollment = services.enrollment_create(
+        user=world.field_a,
+        participant=person,
+        program=world.program_a,
+        organization=world.org_a,
+        data={"enrolled_on": datetime.date(2024, 2, 1)},
+    )
+    assert enrollment.ended_on is None
+    services.enrollment_update(user=world.field_a, enrollment=enrollment, data={"status": "dropped"})
+    enrollment.refresh_from_db()
+    assert enrollment.ended_on == timezone.localdate()
+    services.enrollment_update(user=world.field_a, enrollment=enrollment, data={"status": "active"})
+    enrollment.refresh_from_db()
+    assert enrollment.ended_on is None
