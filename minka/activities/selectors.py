@@ -12,8 +12,11 @@ from minka.accounts import access
 from minka.activities.models import Activity, ActivityType, Attendance, Session
 from minka.activities.services import activity_completions
 from minka.people.models import Enrollment, Participant
+from minka.people.selectors import person_list
 
 WALKIN_RESULTS = 10
+# Up to this many people enrolled through the organization are all listed on an attendance page.
+ROSTER_FROM_ENROLLMENTS = 120
 
 
 def activities_visible(user) -> QuerySet:
@@ -102,16 +105,23 @@ def activity_type_options(*, user) -> list[tuple[str, str]]:
 
 
 def attendance_roster(*, user, session: Session, extra_ids=()) -> QuerySet:
-    """The people of a session's attendance page, sorted by name, each with `present`: those enrolled in the program
-    through the activity's organization, anyone already marked present, and `extra_ids` (walk-ins ticked on a form
-    sent back), among the people the user sees."""
+    """The people of a session's attendance page, sorted by name, each with `present`, among the people the user sees:
+    those who came to any session of the activity, `extra_ids` (walk-ins ticked on a form sent back), and the people
+    enrolled in the program through the activity's organization when they are few enough to tick on a phone.
+
+    A large program (thousands enrolled through one organization) lists only who has come; others are added with
+    the walk-in search, and stay on the list from then on.
+    """
     activity = session.activity
     marked = Attendance.objects.filter(session=session, participant=OuterRef("pk"))
+    came = Attendance.objects.filter(session__activity=activity).values("participant_id")
+    people = Q(pk__in=came) | Q(pk__in=list(extra_ids))
     enrolled = Enrollment.objects.filter(program_id=activity.program_id, organization_id=activity.organization_id)
-    on_list = Attendance.objects.filter(session=session).values("participant_id")
+    if enrolled.count() <= ROSTER_FROM_ENROLLMENTS:
+        people |= Q(pk__in=enrolled.values("participant_id"))
     return (
         access.people_visible(user)
-        .filter(Q(pk__in=enrolled.values("participant_id")) | Q(pk__in=on_list) | Q(pk__in=list(extra_ids)))
+        .filter(people)
         .annotate(present=Exists(marked))
         .only("given_names", "paternal_surname", "maternal_surname", "dni_last_digits", "birth_date", "birth_year")
         .order_by("paternal_surname", "maternal_surname", "given_names", "pk")
@@ -131,26 +141,7 @@ def walkin_search(*, user, session: Session, query: str) -> list[Participant]:
     if len(query) < 2:
         return []
     on_list = set(attendance_roster(user=user, session=session).values_list("pk", flat=True))
-    try:
-        from minka.people.selectors import person_list
-    except ImportError:  # the people pages are not there yet: a plain name search
-        found = _people_search(user=user, query=query)
-    else:
-        found = person_list(user=user, q=query)
+    found = person_list(user=user, q=query)
     if isinstance(found, QuerySet):
         found = found.exclude(pk__in=on_list)[:WALKIN_RESULTS]
     return [person for person in found if person.pk not in on_list][:WALKIN_RESULTS]
-
-
-def _people_search(*, user, query: str) -> QuerySet:
-    from minka.people.identity import InvalidDni, dni_hash, dni_normalize
-    from minka.people.services import search_key
-
-    people = access.people_visible(user)
-    try:
-        return people.filter(dni_hash=dni_hash(dni_normalize(query)))
-    except InvalidDni:
-        pass
-    for word in search_key(query).split():
-        people = people.filter(search_name__contains=word)
-    return people.order_by("paternal_surname", "maternal_surname", "given_names", "pk")

@@ -423,3 +423,14 @@ def test_admin_lists_activities_read_only(world, activity_a, login):
         assert client.get(f"/django-admin/activities/{model}/").status_code == 200, model
         assert client.get(f"/django-admin/activities/{model}/add/").status_code == 403, model
     assert "Taller de costos" in client.get("/django-admin/activities/activity/").content.decode()
+
+
+def test_a_large_program_lists_only_who_has_come(world, activity_a, people_a, login, monkeypatch):
+    # Thousands enrolled through one organization cannot be ticked on a phone: the list is who has come so far.
+    monkeypatch.setattr("minka.activities.selectors.ROSTER_FROM_ENROLLMENTS", 2)
+    rosa, juana, nelida = people_a["enrolled"]
+    first, second = activity_a.sessions.all()[:2]
+    Attendance.objects.create(session=first, participant=rosa, recorded_by=world.field_a)
+    page = body(login(world.field_a).get(attendance_url(second)))
+    assert "Rosa Huamán" in page and "Juana" not in page and "Nélida" not in page
+    assert '<span id="present-count">0</span> de <span id="roster-count">1</span> presentes' in page
