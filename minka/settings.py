@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "minka.people",
     "minka.activities",
     "minka.enterprises",
+    "minka.results",
     "minka.demo",
 ]
 
@@ -198,3 +199,6 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Where each age band of the indicators starts: under 15, 15–29 (youth, Ley 27802), 30–44, 45–64, 65 and over.
+AGE_BAND_STARTS = [int(age) for age in env_list("MINKA_AGE_BANDS", ["0", "15", "30", "45", "65"])]
