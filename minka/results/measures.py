@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 from minka.activities.models import Attendance, Session
 from minka.enterprises.models import Enterprise, EnterpriseRecord, EnterpriseStage, StageChange
 from minka.people.models import Enrollment, Participant
+from minka.programs.models import Initiative, InitiativeStatus
 from minka.results.arithmetic import Cell, median, percent
 from minka.results.dimensions import person_expressions, place_expressions
 
@@ -443,6 +444,40 @@ def income_change_median(scope: Scope, dims=()) -> Outcome:
     return Outcome(total=Cell((), median(every), len(every)), cells=cells, additive=False)
 
 
+# Initiatives -------------------------------------------------------------------------------------------------------
+
+
+def initiatives_in_scope(scope: Scope) -> QuerySet:
+    """The initiatives people proposed, except those dropped; dated by when they were registered."""
+    rows = Initiative.objects.filter(program_id=scope.program_id).exclude(status=InitiativeStatus.DROPPED)
+    if scope.phase_id:
+        rows = rows.filter(project__phase_id=scope.phase_id)
+    if scope.project_ids:
+        rows = rows.filter(project_id__in=scope.project_ids)
+    if scope.territory_codes:
+        rows = rows.filter(_in_territories("territory_id", scope.territory_codes))
+    if scope.start:
+        rows = rows.filter(created_at__date__gte=scope.start)
+    if scope.end:
+        rows = rows.filter(created_at__date__lte=scope.end)
+    return rows
+
+
+def _initiative_expressions() -> dict:
+    return place_expressions("territory_id")
+
+
+def initiatives_proposed(scope: Scope, dims=()) -> Outcome:
+    rows = initiatives_in_scope(scope)
+    total = rows.count()
+    groups = _grouped(rows, dims, _initiative_expressions(), Count("pk")) if dims else []
+    return Outcome(total=Cell((), total, total), cells=_count_cells(groups))
+
+
+def initiatives_records(scope: Scope, where: dict) -> QuerySet:
+    return _where(initiatives_in_scope(scope), where, _initiative_expressions())
+
+
 def _enterprise_records(rows_of: Callable[[Scope], QuerySet]) -> Callable[[Scope, dict], QuerySet]:
     def records(scope: Scope, where: dict) -> QuerySet:
         ids = rows_of(scope).values("pk")
@@ -559,6 +594,18 @@ for _measure in (
             "Mediana, entre los emprendimientos con línea de base, del último ingreso neto mensual menos el primero."
         ),
         record_access=ENTERPRISE_ACCESS,
+    ),
+    Measure(
+        code="initiatives",
+        label=_("Iniciativas formuladas"),
+        unit="other",
+        counts="initiatives",
+        kind="count",
+        dimensions=("department", "province", "district"),
+        compute=initiatives_proposed,
+        records=initiatives_records,
+        description=_("Iniciativas propuestas por los participantes, salvo las abandonadas."),
+        record_access={"organization_field": "project__lead_organization", "program_field": "program"},
     ),
 ):
     register(_measure)
