@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 from django.db import models
+from django.db.models.fields.files import FieldFile
 
 from minka.audit.models import AuditAction, AuditEvent
 
@@ -12,6 +13,8 @@ def _plain(value):
         return str(value.pk)
     if isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name  # the stored file's path: the trail says which file, not what was in it
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
