@@ -104,6 +104,37 @@ def age_expression(prefix: str, reference: datetime.date, bands: list[tuple[tupl
     """The code of the band a person's age on `reference` falls in, in SQL. From the birth date, or from the
     year alone when only that is known (counted as born on 1 July, as Participant.age_on does)."""
     before_july = 1 if reference < datetime.date(reference.year, 7, 1) else 0
+    ordered = sorted(bands)
+    if not _contiguous([band for band, _code in ordered]):
+        return _age_expression_each(prefix, reference, bands, before_july)
+    # Contiguous bands from 0 up: one boundary test per band, youngest first (born after `reference` − (high + 1)
+    # years is younger than high + 1); born after the reference day itself has no age yet.
+    by_date = [When(**{f"{prefix}birth_date__gt": reference}, then=Value(UNKNOWN))]
+    by_year = [When(**{f"{prefix}birth_year__gt": reference.year - before_july}, then=Value(UNKNOWN))]
+    for (_low, high), code in ordered[:-1]:
+        by_date.append(When(**{f"{prefix}birth_date__gt": _born_after(reference, high + 1)}, then=Value(code)))
+        by_year.append(When(**{f"{prefix}birth_year__gt": reference.year - (high + 1) - before_july}, then=Value(code)))
+    oldest = Value(ordered[-1][1])
+    return Case(
+        When(**{f"{prefix}birth_date__isnull": False}, then=Case(*by_date, default=oldest)),
+        When(**{f"{prefix}birth_year__isnull": False}, then=Case(*by_year, default=oldest)),
+        default=Value(UNKNOWN),
+        output_field=CharField(),
+    )
+
+
+def _contiguous(bands: list[tuple[int, int | None]]) -> bool:
+    """Whether sorted bands start at 0, follow one another without gap, and the last has no upper end."""
+    return (
+        bool(bands)
+        and bands[0][0] == 0
+        and bands[-1][1] is None
+        and all(high is not None and high + 1 == low for (_l, high), (low, _h) in pairwise(bands))
+    )
+
+
+def _age_expression_each(prefix, reference, bands, before_july) -> Case:
+    """Any bands: each tested on both of its ends."""
     by_date, by_year = [], []
     for (low, high), code in bands:
         # age ≥ low ⇔ born on or before reference − low years; age ≤ high ⇔ born after reference − (high + 1) years

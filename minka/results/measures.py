@@ -20,7 +20,20 @@ from decimal import Decimal
 from functools import reduce
 from operator import or_
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Max, OuterRef, Q, QuerySet, Subquery
+from django.db import connection
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -104,7 +117,9 @@ def _alias(dimension: str) -> str:
 
 def _in_territories(path: str, codes: Sequence[str]) -> Q:
     """Records whose district lies in any of the territories (INEI codes nest: 08 ⊃ 0812 ⊃ 081210)."""
-    return reduce(or_, (Q(**{f"{path}__startswith": code}) for code in codes))
+    # `startswith` is a lookup of the district's key, not of the `_id` column the path may name.
+    key = f"{path.removesuffix('_id')}__pk__startswith"
+    return reduce(or_, (Q(**{key: code}) for code in codes))
 
 
 def _grouped(rows: QuerySet, dims: Sequence[str], expressions: dict, count) -> list[tuple[tuple, int]]:
@@ -126,15 +141,18 @@ def _age_reference(scope: Scope, dims, latest: Callable[[], datetime.date | None
 
 def _people_outcome(scope, dims, rows: QuerySet, person: str, activity_expressions: dict, latest) -> Outcome:
     """Distinct people among `rows` (records that each name a person at `person`), split by `dims`."""
-    reference = _age_reference(scope, dims, latest)
     people = Participant.objects.filter(pk__in=rows.values(f"{person}_id"))
-    total = people.count()
     if not dims:
+        total = people.count()
         return Outcome(total=Cell((), total, total))
+    reference = _age_reference(scope, dims, latest)
     if all(d in PERSONAL for d in dims):
         groups = _grouped(people, dims, person_expressions("", reference or timezone.localdate()), Count("pk"))
+        # Each person falls in exactly one cell, so the cells add up to the total: no second pass over the records.
+        total = sum(n for _key, n in groups)
         additive = True
     else:
+        total = people.count()
         expressions = person_expressions(f"{person}__", reference or timezone.localdate()) | activity_expressions
         groups = _grouped(rows, dims, expressions, Count(f"{person}_id", distinct=True))
         additive = False
@@ -197,21 +215,29 @@ def attendance_in_scope(scope: Scope) -> QuerySet:
     return rows
 
 
+def last_attended_day(scope: Scope) -> datetime.date | None:
+    """The day of the last session in scope that someone in scope attended: the latest attendance record's date,
+    found from the sessions' side (latest first, each checked for one attendance) instead of reading them all."""
+    attended = Attendance.objects.filter(session=OuterRef("pk"))
+    if scope.territory_codes:
+        attended = attended.filter(_in_territories("participant__district_id", scope.territory_codes))
+    sessions = Session.objects.filter(_activity_filter(scope, "activity"))
+    if scope.start:
+        sessions = sessions.filter(date__gte=scope.start)
+    if scope.end:
+        sessions = sessions.filter(date__lte=scope.end)
+    return sessions.filter(Exists(attended)).order_by("-date").values_list("date", flat=True).first()
+
+
 def people_reached(scope: Scope, dims=()) -> Outcome:
     rows = attendance_in_scope(scope)
     return _people_outcome(
-        scope,
-        dims,
-        rows,
-        "participant",
-        _activity_expressions("session__activity"),
-        lambda: rows.aggregate(last=Max("session__date"))["last"],
+        scope, dims, rows, "participant", _activity_expressions("session__activity"), lambda: last_attended_day(scope)
     )
 
 
 def people_reached_records(scope: Scope, where: dict) -> QuerySet:
-    rows = attendance_in_scope(scope)
-    return _people_records(scope, rows, where, lambda: rows.aggregate(last=Max("session__date"))["last"])
+    return _people_records(scope, attendance_in_scope(scope), where, lambda: last_attended_day(scope))
 
 
 # People enrolled ----------------------------------------------------------------------------------------------------
@@ -253,51 +279,71 @@ def people_enrolled_records(scope: Scope, where: dict) -> QuerySet:
 # People who completed an activity -----------------------------------------------------------------------------------
 
 
-def completions_in_scope(scope: Scope) -> QuerySet:
-    """One row per (activity, person) where the person attended at least the activity's share of its sessions,
-    for the activities in scope that ended within the window."""
-    activities = _activity_filter(scope, "session__activity")
+def _completion_activities(scope: Scope, path: str) -> Q:
+    """The activities in scope that ended within the window, seen from `path`."""
+    activities = _activity_filter(scope, path)
     if scope.start:
-        activities &= Q(session__activity__end_date__gte=scope.start)
+        activities &= Q(**{f"{path}__end_date__gte": scope.start})
     if scope.end:
-        activities &= Q(session__activity__end_date__lte=scope.end)
-    rows = Attendance.objects.filter(activities)
+        activities &= Q(**{f"{path}__end_date__lte": scope.end})
+    return activities
+
+
+def completed_people(scope: Scope) -> RawSQL:
+    """The ids of the people who attended at least the required share of the sessions of some activity in scope
+    that ended within the window, as SQL for `pk__in`.
+
+    It joins two grouped queries: attendance per (activity, person) and sessions held per activity. The ORM can only
+    say "sessions held" as a subquery per row, which reads an activity's sessions again for every attendance, so
+    the two queries are built by the ORM and joined here.
+    """
+    rows = Attendance.objects.filter(_completion_activities(scope, "session__activity"))
     if scope.territory_codes:
         rows = rows.filter(_in_territories("participant__district_id", scope.territory_codes))
-    held = (
-        Session.objects.filter(activity=OuterRef("session__activity"))
-        .order_by()
-        .values("activity")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return (
-        rows.values("session__activity_id", "participant_id")
-        .annotate(
-            attended=Count("session_id", distinct=True),
-            short=ExpressionWrapper(
-                F("session__activity__completion_percent") * Subquery(held) - Count("session_id", distinct=True) * 100,
-                output_field=DecimalField(max_digits=12, decimal_places=2),
-            ),
+    # One row per (session, person) (attendance_once_per_session): counting rows counts the sessions attended.
+    attended = (
+        rows.values(
+            c_activity=F("session__activity_id"),
+            c_person=F("participant_id"),
+            c_share=F("session__activity__completion_percent"),
         )
-        .filter(short__lte=0)
+        .annotate(c_attended=Count("pk"))
         .order_by()
     )
+    # Every session of those activities, inside the window or not: the share is of the sessions the activity held.
+    held = (
+        Session.objects.filter(_completion_activities(scope, "activity"))
+        .values(h_activity=F("activity_id"))
+        .annotate(h_held=Count("pk"))
+        .order_by()
+    )
+    attended_sql, attended_params = attended.query.sql_with_params()
+    held_sql, held_params = held.query.sql_with_params()
+    q = connection.ops.quote_name
+    # Only the ORM's own SQL and quoted aliases go into the text; every value stays a parameter.
+    sql = (
+        f"SELECT c.{q('c_person')} FROM ({attended_sql}) c "  # noqa: S608
+        f"INNER JOIN ({held_sql}) h ON h.{q('h_activity')} = c.{q('c_activity')} "
+        f"WHERE c.{q('c_share')} * h.{q('h_held')} - c.{q('c_attended')} * 100 <= 0"
+    )
+    return RawSQL(sql, (*attended_params, *held_params))  # noqa: S611
 
 
 def people_completed(scope: Scope, dims=()) -> Outcome:
-    completions = completions_in_scope(scope)
-    rows = Participant.objects.filter(pk__in=completions.values("participant_id"))
+    rows = Participant.objects.filter(pk__in=completed_people(scope))
+    if not dims:
+        total = rows.count()
+        return Outcome(total=Cell((), total, total))
     reference = _age_reference(scope, dims, lambda: None)
-    total = rows.count()
-    groups = (
-        _grouped(rows, dims, person_expressions("", reference or timezone.localdate()), Count("pk")) if dims else []
-    )
+    groups = _grouped(rows, dims, person_expressions("", reference or timezone.localdate()), Count("pk"))
+    total = sum(n for _key, n in groups)  # every person in one cell: the cells add up to the total
     return Outcome(total=Cell((), total, total), cells=_count_cells(groups), age_reference=reference)
 
 
 def people_completed_records(scope: Scope, where: dict) -> QuerySet:
-    return _people_records(scope, completions_in_scope(scope), where, lambda: None)
+    people = Participant.objects.filter(pk__in=completed_people(scope))
+    reference = _age_reference(scope, where, lambda: None) or timezone.localdate()
+    return _where(people, where, person_expressions("", reference))
 
 
 # Sessions held ----------------------------------------------------------------------------------------------------
@@ -318,11 +364,18 @@ def _session_expressions() -> dict:
     return _activity_expressions("activity") | place_expressions("activity__site__district_id")
 
 
-def sessions_held(scope: Scope, dims=()) -> Outcome:
-    rows = sessions_in_scope(scope)
-    total = rows.count()
-    groups = _grouped(rows, dims, _session_expressions(), Count("pk")) if dims else []
+def _counted(rows: QuerySet, dims, expressions: dict) -> Outcome:
+    """Records counted and split by `dims`, each record in one cell: the total is the cells' sum."""
+    if not dims:
+        total = rows.count()
+        return Outcome(total=Cell((), total, total))
+    groups = _grouped(rows, dims, expressions, Count("pk"))
+    total = sum(n for _key, n in groups)
     return Outcome(total=Cell((), total, total), cells=_count_cells(groups))
+
+
+def sessions_held(scope: Scope, dims=()) -> Outcome:
+    return _counted(sessions_in_scope(scope), dims, _session_expressions())
 
 
 def sessions_held_records(scope: Scope, where: dict) -> QuerySet:
@@ -334,9 +387,10 @@ def sessions_held_records(scope: Scope, where: dict) -> QuerySet:
 ENTERPRISE_DIMENSIONS = ("organization", "enterprise_kind", "department", "province", "district")
 
 
-def enterprises_in_scope(scope: Scope) -> QuerySet:
+def enterprises_in_scope(scope: Scope, *, of_the_phase: bool = True) -> QuerySet:
+    """The program's enterprises in scope; with `of_the_phase`, only those started by the phase's projects."""
     rows = Enterprise.objects.filter(program_id=scope.program_id)
-    if scope.phase_id:
+    if scope.phase_id and of_the_phase:
         rows = rows.filter(project__phase_id=scope.phase_id)
     if scope.project_ids:
         rows = rows.filter(project_id__in=scope.project_ids)
@@ -352,9 +406,7 @@ def _enterprise_expressions() -> dict:
 
 
 def _enterprise_count(rows: QuerySet, dims) -> Outcome:
-    total = rows.count()
-    groups = _grouped(rows, dims, _enterprise_expressions(), Count("pk")) if dims else []
-    return Outcome(total=Cell((), total, total), cells=_count_cells(groups))
+    return _counted(rows, dims, _enterprise_expressions())
 
 
 def enterprises_created_rows(scope: Scope) -> QuerySet:
@@ -370,18 +422,26 @@ def enterprises_created(scope: Scope, dims=()) -> Outcome:
     return _enterprise_count(enterprises_created_rows(scope), dims)
 
 
+def _state_day(scope: Scope) -> datetime.date | None:
+    """The day a state is read on: the window's end, else the phase's end if it is past; None means now."""
+    end = scope.end or scope.phase_end
+    return end if end and end < timezone.localdate() else scope.end
+
+
 def enterprises_operating_rows(scope: Scope) -> QuerySet:
-    """Enterprises operating at the end of the window (now, when it has none): a state, not a flow."""
-    rows = enterprises_in_scope(scope)
-    if scope.end is None:
+    """Enterprises operating at the end of the window (now, when it has none): a state, not a flow. An enterprise
+    started in an earlier phase and still operating counts in a later one, so the phase sets only the day."""
+    rows = enterprises_in_scope(scope, of_the_phase=False)
+    day = _state_day(scope)
+    if day is None:
         return rows.filter(stage=EnterpriseStage.OPERATING)
     stage_then = (
-        StageChange.objects.filter(enterprise=OuterRef("pk"), changed_on__lte=scope.end)
+        StageChange.objects.filter(enterprise=OuterRef("pk"), changed_on__lte=day)
         .order_by("-changed_on", "-pk")
         .values("stage")[:1]
     )
     return (
-        rows.filter(started_on__lte=scope.end)
+        rows.filter(started_on__lte=day)
         .alias(stage_then=Subquery(stage_then))
         .filter(stage_then=EnterpriseStage.OPERATING)
     )
@@ -393,15 +453,16 @@ def enterprises_operating(scope: Scope, dims=()) -> Outcome:
 
 def income_changes(scope: Scope) -> QuerySet:
     """Enterprises with a baseline (their first monthly record) and a later record by the window's end, with the
-    net income of both."""
+    net income of both. Like the operating state, the phase sets only the day, not which enterprises."""
     records = EnterpriseRecord.objects.filter(enterprise=OuterRef("pk")).order_by()
     net = ExpressionWrapper(F("sales") - F("costs"), output_field=DecimalField(max_digits=15, decimal_places=2))
     first = records.order_by("month").annotate(net=net)
     last = records.order_by("-month").annotate(net=net)
-    if scope.end:
-        last = last.filter(month__lte=scope.end)
+    day = _state_day(scope)
+    if day:
+        last = last.filter(month__lte=day)
     return (
-        enterprises_in_scope(scope)
+        enterprises_in_scope(scope, of_the_phase=False)
         .annotate(
             baseline_month=Subquery(first.values("month")[:1]),
             baseline_net=Subquery(first.values("net")[:1]),
@@ -468,10 +529,7 @@ def _initiative_expressions() -> dict:
 
 
 def initiatives_proposed(scope: Scope, dims=()) -> Outcome:
-    rows = initiatives_in_scope(scope)
-    total = rows.count()
-    groups = _grouped(rows, dims, _initiative_expressions(), Count("pk")) if dims else []
-    return Outcome(total=Cell((), total, total), cells=_count_cells(groups))
+    return _counted(initiatives_in_scope(scope), dims, _initiative_expressions())
 
 
 def initiatives_records(scope: Scope, where: dict) -> QuerySet:

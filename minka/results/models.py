@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +23,13 @@ class ResultLevel(models.TextChoices):
 
 
 # Which level may hang under which: an outcome under an impact, an output under an outcome.
+# Codes name results and indicators in addresses and exports ("1.1.3a"): letters, digits, dots, dashes, underscores.
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+    _("Use letras, números, puntos, guiones o guiones bajos, empezando por una letra o un número."),
+    code="invalid_code",
+)
+
 PARENT_LEVEL = {ResultLevel.OUTCOME: ResultLevel.IMPACT, ResultLevel.OUTPUT: ResultLevel.OUTCOME}
 
 
@@ -36,7 +43,7 @@ class Result(TimeStampedModel):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("contribuye a")
     )
     level = models.CharField(_("nivel"), max_length=10, choices=ResultLevel.choices)
-    code = models.CharField(_("código"), max_length=20)
+    code = models.CharField(_("código"), max_length=20, validators=[code_validator])
     statement_es = models.TextField(_("enunciado (español)"))
     statement_en = models.TextField(_("enunciado (inglés)"), blank=True)
 
@@ -93,7 +100,7 @@ class Indicator(TimeStampedModel):
 
     result = models.ForeignKey(Result, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("resultado"))
     program = models.ForeignKey("programs.Program", on_delete=models.CASCADE, related_name="indicators", editable=False)
-    code = models.CharField(_("código"), max_length=20)
+    code = models.CharField(_("código"), max_length=20, validators=[code_validator])
     name_es = models.CharField(_("nombre (español)"), max_length=250)
     name_en = models.CharField(_("nombre (inglés)"), max_length=250, blank=True)
     definition = models.TextField(_("definición y forma de cálculo"), blank=True)

@@ -393,9 +393,9 @@ def records_behind(
     narrowed = {}
     for dim, value in list(cell.items()):
         if dim == "organization":
-            narrowed["organization_ids"] = (int(value),)
+            narrowed["organization_ids"] = (_cell_id(dim, value),)
         elif dim == "activity_type":
-            narrowed["activity_type_ids"] = (int(value),)
+            narrowed["activity_type_ids"] = (_cell_id(dim, value),)
         elif dim == "activity_category":
             narrowed["activity_categories"] = (value,)
         else:
@@ -409,6 +409,18 @@ def records_behind(
     if visible is None:
         return records.none()
     return records.filter(visible)
+
+
+def _cell_id(dim: str, value) -> int:
+    """A cell's organization or activity type, which the disaggregation names by id."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ApplicationError(
+            _("«%(value)s» no es un valor de «%(dimension)s».") % {"value": value, "dimension": dim},
+            code="invalid_cell",
+            fields={dim: [_("Se espera un número de registro.")]},
+        ) from None
 
 
 def cells_as_dicts(value: IndicatorValue) -> list[dict]:
