@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from minka.accounts.tokens import api_token_create
 from minka.audit.models import AuditEvent
 from minka.programs.models import Disbursement, Initiative
+from minka.results.models import Evidence, Indicator, PeriodLock, ReportedValue, Result, Target
 from minka.testing import field_records_create
 
 # Pages that hold no organization's data, or that belong to the login flow itself.
@@ -42,6 +43,7 @@ TRACES_OF_A = [
     "20512333797",
     "admin_a",
     "Iniciativa secreta de Alfa",
+    "Indicador secreto de Alfa",
 ]
 
 
@@ -55,6 +57,47 @@ def named_routes(resolver=None, prefix=""):
             yield from named_routes(entry, prefix + str(entry.pattern))
         elif isinstance(entry, URLPattern) and entry.name:
             yield entry.name, prefix + str(entry.pattern)
+
+
+def results_create(world):
+    """A results framework for program A: a result, a reported indicator with a target, a submitted report with
+    evidence (a file name only: outsiders never reach the file) and a locked period."""
+    result = Result.objects.create(program=world.program_a, level="impact", code="1", statement_es="Impacto de Alfa")
+    indicator = Indicator.objects.create(
+        result=result, code="S1", name_es="Indicador secreto de Alfa", unit="people", source="reported"
+    )
+    period = {"period_kind": "year", "period_label": "2024", "period_start": datetime.date(2024, 1, 1),
+              "period_end": datetime.date(2024, 12, 31)}  # fmt: skip
+    target = Target.objects.create(indicator=indicator, value=Decimal(10), **period)
+    report = ReportedValue.objects.create(
+        indicator=indicator, organization=world.org_a, value=Decimal(3), status="submitted",
+        created_by=world.field_a, submitted_by=world.field_a, **period,
+    )  # fmt: skip
+    evidence = Evidence.objects.create(reported_value=report, file="evidence/secreto.pdf", uploaded_by=world.field_a)
+    lock = PeriodLock.objects.create(indicator=indicator, locked_by=world.coordinator_a, **period)
+    program = {"slug": world.program_a.slug}
+    return {
+        "results_framework": program,
+        "result_create": program,
+        "result_edit": {**program, "pk": result.pk},
+        "result_delete": {**program, "pk": result.pk},
+        "indicator_create": {**program, "pk": result.pk},
+        "indicator_detail": {**program, "code": indicator.code},
+        "indicator_records": {**program, "code": indicator.code},
+        "indicator_edit": {**program, "code": indicator.code},
+        "indicator_delete": {**program, "code": indicator.code},
+        "target_create": {**program, "code": indicator.code},
+        "report_create": {**program, "code": indicator.code},
+        "target_edit": {**program, "pk": target.pk},
+        "target_delete": {**program, "pk": target.pk},
+        "report_detail": {**program, "pk": report.pk},
+        "report_edit": {**program, "pk": report.pk},
+        "evidence_add": {**program, "pk": report.pk},
+        "report_submit": {**program, "pk": report.pk},
+        "report_review": {**program, "pk": report.pk},
+        "evidence_download": {**program, "pk": evidence.pk},
+        "period_reopen": {**program, "pk": lock.pk},
+    }
 
 
 def route_kwargs(world):
@@ -142,6 +185,8 @@ def route_kwargs(world):
         "record_create": {"pk": enterprise.pk},
         "record_edit": {"pk": record.pk},
         "record_delete": {"pk": record.pk},
+        # Results
+        **results_create(a),
     }
 
 
