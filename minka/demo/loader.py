@@ -8,8 +8,9 @@ is reused as it is, and a username that is already taken is left untouched and g
 
 The people step writes thousands of rows, so it validates each with the form rules (`full_clean`) but writes
 them in batches (`bulk_create`); see `minka.demo.people`. The programs' standard activity types come from the
-catalogue's own service (`activity_types_ensure`), which audits what it adds. The whole demo is one transaction,
-made once: when the marker program exists nothing is written, people included.
+catalogue's own service (`activity_types_ensure`), which audits what it adds; the results frameworks come from
+the results services, used by the demo's logins (`minka.demo.results`). The whole demo is one transaction, made
+once: when the marker program exists nothing is written, people included.
 """
 
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from minka.accounts.models import Membership, ProgramRole, User
 from minka.core.errors import ApplicationError
 from minka.demo import network
 from minka.demo import people as demo_people
+from minka.demo import results as demo_results
 from minka.network.models import Organization, Site, Territory
 from minka.network.territories import territories_data, territories_load_if_empty
 from minka.people.duplicates import duplicates_find
@@ -70,6 +72,8 @@ def demo_load(*, people: bool = True) -> DemoResult:
             )
             # The review queue starts as it would in real use: the likely duplicates found and waiting.
             duplicates_find()
+            # The results frameworks, whose computed indicators count the people just written.
+            demo_results.results_load(programs=programs, organizations=organizations, users=_demo_users())
     return DemoResult(created=True, logins=demo_logins())
 
 

@@ -897,6 +897,15 @@ USERS = [
         "description": _("Administración de AMA y coordinación del fondo solidario (aprueba créditos)"),
     },
     {
+        # The women's program has its own coordinator, who reviews the partners' reported values.
+        "username": "coordinadora-ad",
+        "first_name": "Milagros",
+        "last_name": "Rojas Palomino",
+        "memberships": [("accion-desarrollo", "field_officer")],
+        "program_roles": [("women-participation", "coordinator")],
+        "description": _("Coordinación de Participación política de las mujeres (Acción y Desarrollo)"),
+    },
+    {
         "username": "financiador",
         "first_name": "Lucía",
         "last_name": "Paredes Salazar",

@@ -41,7 +41,17 @@ DEMO_MODELS = [
     Membership,
     ProgramRole,
 ]
-LOGINS = ["coordinadora", "admin-ccaijo", "promotora", "credito", "admin-ama", "financiador", "auditora", "admin"]
+LOGINS = [
+    "coordinadora",
+    "admin-ccaijo",
+    "promotora",
+    "credito",
+    "admin-ama",
+    "coordinadora-ad",
+    "financiador",
+    "auditora",
+    "admin",
+]
 
 
 @pytest.fixture
@@ -174,9 +184,9 @@ def test_row_counts(demo):
     assert Site.objects.count() == 11
     assert FundingCommitment.objects.count() == 15
     assert Disbursement.objects.count() == 19
-    assert User.objects.count() == 8
-    assert Membership.objects.count() == 6
-    assert ProgramRole.objects.count() == 3
+    assert User.objects.count() == 9
+    assert Membership.objects.count() == 7
+    assert ProgramRole.objects.count() == 4
 
 
 def test_every_demo_row_passes_validation(demo):
