@@ -5,13 +5,16 @@ savepoint of it.
 """
 
 import json
+import re
 from decimal import Decimal
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 
+from minka.accounts.models import User
 from minka.audit.models import AuditEvent
 from minka.demo import results as demo_results
 from minka.demo.loader import _demo_users, demo_load
@@ -176,3 +179,38 @@ def test_loading_again_duplicates_nothing(loaded):
     demo_results.results_load(programs=programs, organizations=organizations, users=_demo_users())
 
     assert counts() == before
+
+
+# The results pages, as a coordinator reads them in each language
+
+PAGE_FIGURES = {
+    # program, phase: {indicator code: (Spanish, English)}
+    ("w4p-peru", 1): {"1.1a": ("9245", "9,245"), "1.1.1a": ("3685", "3,685"), "1.1.2a": ("5560", "5,560"),
+                      "1.1.3a": ("2586", "2,586"), "1.1.3b": ("434", "434")},
+    ("funiber-network", None): {"1.1.1a": ("68", "68"), "1.1a": ("15", "15")},
+    ("women-participation", None): {"1.1.1a": ("400", "400"), "1.1a": ("50", "50"), "1.1b": ("20", "20"),
+                                    "1a": ("20", "20")},
+}  # fmt: skip
+
+
+def page_value(html: str, code: str) -> str:
+    row = re.search(rf'<tr id="indicator-{re.escape(code)}">(.*?)</tr>', html, re.S)[1]
+    cell = re.search(r'<td class="num value"[^>]*>(.*?)</td>', row, re.S)[1]
+    return re.sub(r"<[^>]+>|\s", "", cell)
+
+
+@pytest.mark.parametrize(("language", "column"), [("es", 0), ("en", 1)])
+def test_the_results_pages_show_the_seed_figures_in_both_languages(loaded, client, language, column):
+    admin = User.objects.get(username="admin")
+    admin.language = language
+    admin.save()
+    client.force_login(admin)
+    client.cookies["django_language"] = language
+    for (slug, phase), figures in PAGE_FIGURES.items():
+        query = f"?phase={phase}" if phase else ""
+        response = client.get(reverse("results_framework", args=[slug]) + query)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f'<html lang="{language}">' in html
+        for code, shown in figures.items():
+            assert page_value(html, code) == shown[column], (slug, code)
