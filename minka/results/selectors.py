@@ -18,7 +18,17 @@ from minka.programs.models import Phase, Program
 from minka.results.arithmetic import SMALL_CELL, Cell, percent, progress, suppress
 from minka.results.dimensions import DIMENSIONS, dimension_order, dimensions_parse, value_labels
 from minka.results.measures import MEASURES, PERSONAL, Measure, Scope
-from minka.results.models import Indicator, PeriodKind, ReportStatus, Result, Target, Unit
+from minka.results.models import (
+    Evidence,
+    Indicator,
+    PeriodKind,
+    PeriodLock,
+    ReportedValue,
+    ReportStatus,
+    Result,
+    Target,
+    Unit,
+)
 from minka.results.periods import Period
 
 # Who sees what ----------------------------------------------------------------------------------------------------
@@ -39,6 +49,58 @@ def aggregates_only(user, program) -> bool:
 
 def indicator_get(*, user, program: Program, code: str) -> Indicator:
     return get_object_or_404(Indicator.objects.select_related("result", "phase"), program=program, code=code)
+
+
+# The framework's own records, each found within a program the user sees (`program_for_results`): another
+# program's is a 404 like a missing one.
+
+
+def result_get(program: Program, pk) -> Result:
+    return get_object_or_404(Result.objects.select_related("program", "parent"), program=program, pk=pk)
+
+
+def target_get(program: Program, pk) -> Target:
+    return get_object_or_404(
+        Target.objects.select_related("indicator__program", "phase", "territory", "organization"),
+        indicator__program=program,
+        pk=pk,
+    )
+
+
+REPORT_RELATED = ("indicator__program", "organization", "created_by", "submitted_by", "reviewed_by", "phase")
+
+
+def report_get(program: Program, pk) -> ReportedValue:
+    return get_object_or_404(ReportedValue.objects.select_related(*REPORT_RELATED), indicator__program=program, pk=pk)
+
+
+def reports_of(indicator: Indicator, *, restricted: bool) -> QuerySet:
+    """An indicator's reported values; those who see aggregates only get the approved ones."""
+    reports = indicator.reported_values.select_related(*REPORT_RELATED)
+    return reports.filter(status=ReportStatus.APPROVED) if restricted else reports
+
+
+def reports_pending(program: Program) -> QuerySet:
+    """The program's reports waiting for review, oldest first."""
+    return (
+        ReportedValue.objects.filter(indicator__program=program, status=ReportStatus.SUBMITTED)
+        .select_related(*REPORT_RELATED)
+        .order_by("submitted_at", "pk")
+    )
+
+
+def evidence_get(program: Program, pk) -> Evidence:
+    return get_object_or_404(
+        Evidence.objects.select_related("reported_value__indicator__program"),
+        reported_value__indicator__program=program,
+        pk=pk,
+    )
+
+
+def lock_get(program: Program, pk) -> PeriodLock:
+    return get_object_or_404(
+        PeriodLock.objects.select_related("indicator__program", "phase"), indicator__program=program, pk=pk
+    )
 
 
 # Values -----------------------------------------------------------------------------------------------------------

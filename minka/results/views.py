@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -38,7 +38,7 @@ from minka.results.forms import (
     TargetForm,
 )
 from minka.results.measures import MEASURES
-from minka.results.models import Evidence, Indicator, PeriodLock, ReportedValue, ReportStatus, Result, Target
+from minka.results.models import PARENT_LEVEL, Indicator, Result
 
 CELL_PREFIX = "c_"  # a cell of a split travels in the address as c_sex=F&c_age_band=15-29
 UNKNOWN_VALUE = "?"
@@ -147,14 +147,6 @@ def _cell_query(cell_key: dict) -> dict:
 # The framework ---------------------------------------------------------------------------------------------------
 
 
-def _pending_reviews(program):
-    return (
-        ReportedValue.objects.filter(indicator__program=program, status=ReportStatus.SUBMITTED)
-        .select_related("indicator__program", "organization", "submitted_by", "phase")
-        .order_by("submitted_at", "pk")
-    )
-
-
 @login_required
 def results_framework(request, slug):
     """The program's results as a tree, each indicator with its baseline, target, live value and progress."""
@@ -179,7 +171,7 @@ def results_framework(request, slug):
             "restricted": restricted,
             "small_cell": SMALL_CELL,
             "can_edit": can_edit,
-            "pending": list(_pending_reviews(program)) if can_edit else [],
+            "pending": list(selectors.reports_pending(program)) if can_edit else [],
             "filter_query": f"?{query}" if query else "",
             "crumbs": _crumbs(program)[:2],
         },
@@ -224,15 +216,6 @@ def _default_by(indicator) -> list[str]:
     """The split shown first: the indicator's first promised disaggregation that its measure offers."""
     offered = {code for code, _label in selectors.dimension_choices(indicator)}
     return [code for code in indicator.disaggregations if code in offered][:1]
-
-
-def _reports_of(indicator, *, restricted: bool):
-    reports = indicator.reported_values.select_related(
-        "organization", "created_by", "submitted_by", "reviewed_by", "phase"
-    )
-    if restricted:
-        reports = reports.filter(status=ReportStatus.APPROVED)
-    return reports
 
 
 @login_required
@@ -286,7 +269,7 @@ def indicator_detail(request, slug, code):
             "trend": trend,
             "chart": _trend_chart(trend, value.target_value),
             "targets": indicator.targets.select_related("territory", "organization", "phase"),
-            "reports": _reports_of(indicator, restricted=restricted) if not indicator.is_computed else [],
+            "reports": selectors.reports_of(indicator, restricted=restricted) if not indicator.is_computed else [],
             "locks": locks,
             "can_edit": can_edit,
             "can_report": not indicator.is_computed and services.report_organizations(user, program).exists(),
@@ -395,7 +378,8 @@ def _result_form(request, program, result=None):
     initial = {}
     parent_id = request.GET.get("parent", "")
     if not result and parent_id.isdigit() and (parent := Result.objects.filter(program=program, pk=parent_id).first()):
-        initial = {"parent": parent.pk, "level": {"impact": "outcome", "outcome": "output"}.get(parent.level)}
+        below = {above: level for level, above in PARENT_LEVEL.items()}
+        initial = {"parent": parent.pk, "level": below.get(parent.level)}
     instance = copy.copy(result) if result else Result(program=program)
     form = ResultForm(request.POST or None, instance=instance, program=program, initial=initial)
     return _form_view(
@@ -418,14 +402,14 @@ def result_create(request, slug):
 @login_required
 def result_edit(request, slug, pk):
     program = _program(request, slug)
-    return _result_form(request, program, get_object_or_404(Result, program=program, pk=pk))
+    return _result_form(request, program, selectors.result_get(program, pk))
 
 
 @require_POST
 @login_required
 def result_delete(request, slug, pk):
     program = _program(request, slug)
-    result = get_object_or_404(Result.objects.select_related("program"), program=program, pk=pk)
+    result = selectors.result_get(program, pk)
     return _act(
         request,
         lambda: services.result_delete(user=request.user, result=result),
@@ -461,7 +445,7 @@ def _indicator_form(request, program, *, indicator=None, result=None):
 @login_required
 def indicator_create(request, slug, pk):
     program = _program(request, slug)
-    return _indicator_form(request, program, result=get_object_or_404(Result, program=program, pk=pk))
+    return _indicator_form(request, program, result=selectors.result_get(program, pk))
 
 
 @login_required
@@ -514,10 +498,6 @@ def _target_form(request, program, indicator, target=None):
     )
 
 
-def _target(program, pk) -> Target:
-    return get_object_or_404(Target.objects.select_related("indicator__program"), indicator__program=program, pk=pk)
-
-
 @login_required
 def target_create(request, slug, code):
     program = _program(request, slug)
@@ -527,7 +507,7 @@ def target_create(request, slug, code):
 @login_required
 def target_edit(request, slug, pk):
     program = _program(request, slug)
-    target = _target(program, pk)
+    target = selectors.target_get(program, pk)
     return _target_form(request, program, target.indicator, target)
 
 
@@ -535,7 +515,7 @@ def target_edit(request, slug, pk):
 @login_required
 def target_delete(request, slug, pk):
     program = _program(request, slug)
-    target = _target(program, pk)
+    target = selectors.target_get(program, pk)
     return _act(
         request,
         lambda: services.target_delete(user=request.user, target=target),
@@ -545,16 +525,6 @@ def target_delete(request, slug, pk):
 
 
 # Reported values -------------------------------------------------------------------------------------------------
-
-
-def _report(program, pk) -> ReportedValue:
-    return get_object_or_404(
-        ReportedValue.objects.select_related(
-            "indicator__program", "organization", "created_by", "submitted_by", "reviewed_by", "phase"
-        ),
-        indicator__program=program,
-        pk=pk,
-    )
 
 
 def _report_form(request, program, indicator, report=None):
@@ -591,7 +561,7 @@ def report_create(request, slug, code):
 @login_required
 def report_edit(request, slug, pk):
     program = _program(request, slug)
-    report = _report(program, pk)
+    report = selectors.report_get(program, pk)
     _require_full_view(request.user, program)
     if not services.report_can_edit(request.user, report):
         raise Forbidden(_("Solo se cambia un valor en borrador o devuelto, y solo quien lo reporta."))
@@ -622,7 +592,7 @@ def _report_page(request, report, *, evidence_form=None, review_form=None, statu
 @login_required
 def report_detail(request, slug, pk):
     program = _program(request, slug)
-    report = _report(program, pk)
+    report = selectors.report_get(program, pk)
     _require_full_view(request.user, program)
     return _report_page(request, report)
 
@@ -631,7 +601,7 @@ def report_detail(request, slug, pk):
 @login_required
 def evidence_add(request, slug, pk):
     program = _program(request, slug)
-    report = _report(program, pk)
+    report = selectors.report_get(program, pk)
     _require_full_view(request.user, program)
     form = EvidenceForm(request.POST, request.FILES)
     if form.is_valid():
@@ -654,7 +624,7 @@ def evidence_add(request, slug, pk):
 @login_required
 def report_submit(request, slug, pk):
     program = _program(request, slug)
-    report = _report(program, pk)
+    report = selectors.report_get(program, pk)
     _require_full_view(request.user, program)
     return _act(
         request,
@@ -669,7 +639,7 @@ def report_submit(request, slug, pk):
 def report_review(request, slug, pk):
     """Approves or returns a submitted value. The service refuses the one who submitted it, and non-editors."""
     program = _program(request, slug)
-    report = _report(program, pk)
+    report = selectors.report_get(program, pk)
     _require_full_view(request.user, program)
     form = ReviewForm(request.POST)
     form.is_valid()
@@ -694,9 +664,7 @@ def report_review(request, slug, pk):
 def evidence_download(request, slug, pk):
     """Evidence is served only here, to those who read the program's records: never from a public address."""
     program = _program(request, slug)
-    evidence = get_object_or_404(
-        Evidence.objects.select_related("reported_value__indicator"), reported_value__indicator__program=program, pk=pk
-    )
+    evidence = selectors.evidence_get(program, pk)
     _require_full_view(request.user, program)
     try:
         handle = evidence.file.open("rb")
@@ -708,7 +676,7 @@ def evidence_download(request, slug, pk):
 @login_required
 def period_reopen(request, slug, pk):
     program = _program(request, slug)
-    lock = get_object_or_404(PeriodLock.objects.select_related("indicator__program"), indicator__program=program, pk=pk)
+    lock = selectors.lock_get(program, pk)
     indicator = lock.indicator
     _require_editor(request.user, program)
     form = ReopenForm(request.POST or None)
