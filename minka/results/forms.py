@@ -91,8 +91,13 @@ class IndicatorFilterForm(ResultsFilterForm):
         help_text=_("Hasta tres a la vez."),
     )
 
-    def __init__(self, *args, indicator, **kwargs):
-        super().__init__(*args, program=indicator.program, **kwargs)
+    def __init__(self, data=None, *args, indicator, **kwargs):
+        if data is not None and hasattr(data, "getlist"):
+            # Splits ticked one by one (by=sex&by=age_band), or written as the API and the command take them
+            # (by=sex,age_band): the same splits, the same boxes ticked.
+            data = data.copy()
+            data.setlist("by", [part for item in data.getlist("by") for part in item.split(",") if part])
+        super().__init__(data, *args, program=indicator.program, **kwargs)
         choices = selectors.dimension_choices(indicator)
         if choices:
             self.fields["by"].choices = choices

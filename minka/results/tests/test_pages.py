@@ -341,6 +341,8 @@ class TestIndicator:
     def test_two_splits_make_a_crosstab(self, world, alpha, login):
         html = body(login(world.field_a).get(indicator_url(world, "P1") + "?by=sex&by=district"))
         assert cells(html, "cell-F-081201") == ["Mujer", "Urcos", "7"]
+        # written as the API and the command take them, the same table
+        assert body(login(world.field_a).get(indicator_url(world, "P1") + "?by=sex,district")) == html
 
     def test_a_percentage_shows_its_parts_and_its_records(self, world, alpha, login):
         for name, latest in (("Tejidos Uno", 300), ("Tejidos Dos", 250), ("Tejidos Tres", 50)):
