@@ -10,6 +10,7 @@ from minka.enterprises.api import router as enterprises_router
 from minka.network.api import router as network_router
 from minka.people.api import router as people_router
 from minka.programs.api import router as programs_router
+from minka.results.api import router as results_router
 
 DESCRIPTION = """
 Minka's REST API, version 1.
@@ -26,6 +27,8 @@ otherwise the user's language.
 `PUT` sets a session's whole attendance. Records are named by their natural keys: organizations and programs by slug,
 territories by INEI ubigeo, phases by number, activity types by code; projects, sites, initiatives, commitments,
 disbursements, people, activities, sessions and enterprises by id.
+Indicator values are computed from the records at each request; counts are integers, amounts and percentages
+decimal strings. Splits go in `by` (`?by=sex,age_band`); a funder gets cells under 5 hidden (`"suppressed": true`).
 Money is a decimal string with two places (`"1500.00"`) next to its currency.
 
 **People.** A DNI is accepted on writes and never returned: responses carry its last three digits. Search by DNI
@@ -51,3 +54,4 @@ api.add_router("", programs_router)
 api.add_router("", people_router)
 api.add_router("", activities_router)
 api.add_router("", enterprises_router)
+api.add_router("", results_router)

@@ -8,7 +8,6 @@ checks and write. Periods are typed the way people say them (2019, 2019-Q3, 2019
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from minka.accounts import access
 from minka.activities.models import ActivityCategory
 from minka.core.errors import ApplicationError
 from minka.network.models import Organization, Territory, TerritoryLevel
@@ -33,10 +32,6 @@ TARGET_PERIOD_HELP = _(
     "Un año (2019), trimestre (2019-Q3), mes (2019-07), rango (2019-01..2019-12), una fase (fase-1), "
     "o vacío para todo el programa."
 )
-
-
-def program_organizations(program):
-    return Organization.objects.filter(pk__in=access.program_organization_ids(program))
 
 
 def period_label_as_typed(label: str) -> str:
@@ -214,7 +209,7 @@ class IndicatorForm(forms.ModelForm):
         self.fields["result"].queryset = Result.objects.filter(program=program).order_by("code")
         self.fields["phase"].queryset = Phase.objects.filter(program=program)
         self.fields["projects"].queryset = Project.objects.filter(program=program).order_by("code")
-        self.fields["organizations"].queryset = program_organizations(program).order_by("name")
+        self.fields["organizations"].queryset = selectors.program_organizations(program).order_by("name")
         self.fields["territories"].queryset = broad_territories()
         self.fields["measure"].choices = [("", "—"), *measure_choices()]
         if self.instance.pk and not self.is_bound:
@@ -278,7 +273,7 @@ class TargetForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["period"].widget.attrs.update({"autocomplete": "off", "placeholder": "2024"})
         self.fields["territory"].queryset = broad_territories()
-        self.fields["organization"].queryset = program_organizations(program).order_by("name")
+        self.fields["organization"].queryset = selectors.program_organizations(program).order_by("name")
 
 
 # Reported values -------------------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from minka.accounts import access
 from minka.core.errors import ApplicationError, PermissionDenied
+from minka.network.models import Organization
 from minka.programs.models import Phase, Program
 from minka.results.arithmetic import SMALL_CELL, Cell, percent, progress, suppress
 from minka.results.dimensions import DIMENSIONS, dimension_order, dimensions_parse, value_labels
@@ -94,6 +95,26 @@ def evidence_get(program: Program, pk) -> Evidence:
         Evidence.objects.select_related("reported_value__indicator__program"),
         reported_value__indicator__program=program,
         pk=pk,
+    )
+
+
+def program_organizations(program: Program) -> QuerySet:
+    """The organizations taking part in the program: those an indicator, a target or a report may name."""
+    return Organization.objects.filter(pk__in=access.program_organization_ids(program))
+
+
+def targets_of(indicator: Indicator) -> QuerySet:
+    return indicator.targets.select_related("indicator", "phase", "territory", "organization").order_by(
+        "period_start", "pk"
+    )
+
+
+def locks_of(program: Program) -> QuerySet:
+    """The periods closed by an approval, latest first, the reopened ones included."""
+    return (
+        PeriodLock.objects.filter(indicator__program=program)
+        .select_related("indicator", "locked_by", "reopened_by", "phase")
+        .order_by("-created_at", "-pk")
     )
 
 

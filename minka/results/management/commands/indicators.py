@@ -88,12 +88,13 @@ def indicators_report(*, slug: str, phase=None, period=None, by="") -> dict:
     }
 
 
-def indicator_entry(indicator: Indicator, *, phase, period, dims: tuple[str, ...]) -> dict:
+def indicator_entry(indicator: Indicator, *, phase, period, dims: tuple[str, ...], restricted=False) -> dict:
+    """One indicator as the JSON report (and the API) give it; `restricted` hides small cells, as for funders."""
     supported = MEASURES[indicator.measure].dimensions if indicator.is_computed else ()
     missing = [d for d in dims if d not in supported]
     # An indicator that cannot be split one of the ways asked is given whole, saying which splits it lacks.
     value = selectors.indicator_value(
-        indicator, period=period, phase=phase, by=() if missing else dims, restricted=False
+        indicator, period=period, phase=phase, by=() if missing else dims, restricted=restricted
     )
     unit = indicator.unit
     entry = {
@@ -110,6 +111,8 @@ def indicator_entry(indicator: Indicator, *, phase, period, dims: tuple[str, ...
         "progress": value.progress,
         "additive": value.additive,
     }
+    if restricted:
+        entry["suppressed"] = value.suppressed
     if dims:
         entry["cells"] = None if missing else [_cell(cell, unit) for cell in value.cells]
         if missing:
@@ -118,13 +121,16 @@ def indicator_entry(indicator: Indicator, *, phase, period, dims: tuple[str, ...
 
 
 def _cell(cell, unit) -> dict:
-    return {
+    shown = {
         "key": cell.key,
         "labels": {dim: str(label) for dim, label in cell.labels.items()},
         "value": _number(cell.value, unit),
         "numerator": _number(cell.numerator, unit),
         "denominator": _number(cell.denominator, unit),
     }
+    if cell.suppressed:
+        shown["suppressed"] = True
+    return shown
 
 
 def _number(value, unit):
