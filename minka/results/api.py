@@ -23,6 +23,7 @@ from minka.results import selectors, services
 from minka.results.dimensions import dimensions_parse
 from minka.results.forms import period_label_as_typed
 from minka.results.management.commands.indicators import indicator_entry
+from minka.results.measures import MEASURES
 from minka.results.models import Indicator, ReportedValue, Result
 from minka.results.periods import period_parse
 
@@ -451,25 +452,10 @@ def indicator_value(request, slug: Key, code: Key, filters: Query[ValueFilters])
     """The indicator's value now, for a period, phase, territories or partner, split by `by` (several at once)."""
     program, indicator = _indicator(request, slug, code)
     chosen = _filters(program, filters)
-    dims = _dims(filters.by)
-    value = selectors.indicator_value(indicator, user=request.auth, by=dims, **chosen)
-    entry = indicator_entry(indicator, phase=chosen["phase"], period=chosen["period"], dims=(), restricted=False)
-    entry.update(
-        value=value.value,
-        numerator=value.numerator,
-        denominator=value.denominator,
-        target=value.target_value,
-        progress=value.progress,
-        additive=value.additive,
-        suppressed=value.suppressed,
-    )
-    if dims:
-        entry["cells"] = [
-            {"key": c.key, "labels": {d: str(label) for d, label in c.labels.items()}, "value": c.value,
-             "numerator": c.numerator, "denominator": c.denominator, "suppressed": c.suppressed}
-            for c in value.cells
-        ]  # fmt: skip
-    return entry
+    offered = MEASURES[indicator.measure].dimensions if indicator.is_computed else ()
+    dims = _dims(filters.by, offered)
+    restricted = selectors.aggregates_only(request.auth, program)
+    return indicator_entry(indicator, dims=dims, restricted=restricted, **chosen)
 
 
 @router.get("/programs/{slug}/indicators/{code}/trend", response=read_responses(list[TrendPointOut]), tags=VALUES)
@@ -491,9 +477,9 @@ def indicator_trend(request, slug: Key, code: Key, phase: int | None = None):
     ]
 
 
-def _dims(text: str) -> tuple[str, ...]:
+def _dims(text: str, offered=None) -> tuple[str, ...]:
     try:
-        return dimensions_parse(text)
+        return dimensions_parse(text, offered)
     except ApplicationError as error:
         raise _with_fields(error, "by") from None
 

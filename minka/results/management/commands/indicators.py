@@ -88,13 +88,14 @@ def indicators_report(*, slug: str, phase=None, period=None, by="") -> dict:
     }
 
 
-def indicator_entry(indicator: Indicator, *, phase, period, dims: tuple[str, ...], restricted=False) -> dict:
-    """One indicator as the JSON report (and the API) give it; `restricted` hides small cells, as for funders."""
+def indicator_entry(indicator: Indicator, *, phase, period, dims: tuple[str, ...], restricted=False, **filters) -> dict:
+    """One indicator as the JSON report (and the API) give it; `restricted` hides small cells, as for funders;
+    `filters` narrows it to territories or organizations (see `selectors.indicator_value`)."""
     supported = MEASURES[indicator.measure].dimensions if indicator.is_computed else ()
     missing = [d for d in dims if d not in supported]
     # An indicator that cannot be split one of the ways asked is given whole, saying which splits it lacks.
     value = selectors.indicator_value(
-        indicator, period=period, phase=phase, by=() if missing else dims, restricted=restricted
+        indicator, period=period, phase=phase, by=() if missing else dims, restricted=restricted, **filters
     )
     unit = indicator.unit
     entry = {
