@@ -158,7 +158,10 @@ class PhaseForm(forms.ModelForm):
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
 
 
-class ProjectForm(forms.ModelForm):
+class TerritoryScopeFields(forms.Form):
+    """A scope of territories as a phone can pick it: departments and provinces from a list, districts typed by
+    their codes. A form using it calls `scope_start` in its `__init__` and reads the choice with `scope()`."""
+
     territories = TerritoryMultipleChoiceField(
         queryset=Territory.objects.none(),
         required=False,
@@ -172,6 +175,24 @@ class ProjectForm(forms.ModelForm):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
+    def scope_start(self, current) -> None:
+        """Offers the departments and provinces, and shows the `current` scope split between the two inputs."""
+        self.fields["territories"].queryset = broad_territories()
+        if current is not None and not self.is_bound:
+            current = list(current)
+            self.initial["territories"] = [t.pk for t in current if t.level != TerritoryLevel.DISTRICT]
+            self.initial["districts"] = " ".join(t.code for t in current if t.level == TerritoryLevel.DISTRICT)
+
+    def clean_districts(self):
+        return territories_from_codes(self.cleaned_data.get("districts") or "")
+
+    def scope(self) -> list[Territory]:
+        """Every territory chosen, in either input, without repeats."""
+        chosen = [*self.cleaned_data.get("territories", []), *self.cleaned_data.get("districts", [])]
+        return list({territory.code: territory for territory in chosen}.values())
+
+
+class ProjectForm(TerritoryScopeFields, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
@@ -206,19 +227,7 @@ class ProjectForm(forms.ModelForm):
             only = list(leads.values_list("pk", flat=True)[:2])
             if len(only) == 1:  # a field officer leads with their own organization
                 self.initial["lead_organization"] = only[0]
-        self.fields["territories"].queryset = broad_territories()
-        if self.instance.pk and not self.is_bound:
-            scope = list(self.instance.territories.all())
-            self.initial["territories"] = [t.pk for t in scope if t.level != TerritoryLevel.DISTRICT]
-            self.initial["districts"] = " ".join(t.code for t in scope if t.level == TerritoryLevel.DISTRICT)
-
-    def clean_districts(self):
-        return territories_from_codes(self.cleaned_data.get("districts") or "")
-
-    def scope(self) -> list[Territory]:
-        """Every territory chosen, in either input, without repeats."""
-        chosen = [*self.cleaned_data.get("territories", []), *self.cleaned_data.get("districts", [])]
-        return list({territory.code: territory for territory in chosen}.values())
+        self.scope_start(self.instance.territories.all() if self.instance.pk else None)
 
 
 class PartnerForm(forms.Form):

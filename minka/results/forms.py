@@ -10,14 +10,13 @@ from django.utils.translation import gettext_lazy as _
 
 from minka.activities.models import ActivityCategory
 from minka.core.errors import ApplicationError
-from minka.network.models import Organization, Territory, TerritoryLevel
+from minka.network.models import Organization, Territory
 from minka.programs.forms import (
     DateInput,
     TerritoryChoiceField,
-    TerritoryMultipleChoiceField,
+    TerritoryScopeFields,
     broad_territories,
     short_text,
-    territories_from_codes,
 )
 from minka.programs.models import Phase, Project
 from minka.results import selectors
@@ -25,6 +24,7 @@ from minka.results.dimensions import DIMENSIONS
 from minka.results.measures import MEASURES, measure_choices
 from minka.results.models import Indicator, PeriodKind, Result, Source, Unit
 from minka.results.periods import period_parse
+from minka.results.services import INDICATOR_FIELDS, INDICATOR_M2M
 
 MAX_DIMENSIONS = 3  # a crosstab of more than three splits is unreadable, and slow on a large program
 PERIOD_HELP = _("Un año (2019), trimestre (2019-Q3), mes (2019-07) o rango (2019-01..2019-12).")
@@ -133,7 +133,7 @@ class ResultForm(forms.ModelForm):
         self.fields["parent"].queryset = parents.order_by("code")
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(TerritoryScopeFields, forms.ModelForm):
     measure = forms.ChoiceField(
         label=_("Medida"),
         required=False,
@@ -153,43 +153,10 @@ class IndicatorForm(forms.ModelForm):
         choices=ActivityCategory.choices,
         help_text=_("Solo cuenta las actividades de estas líneas; ninguna marcada: todas."),
     )
-    territories = TerritoryMultipleChoiceField(
-        queryset=Territory.objects.none(),
-        required=False,
-        label=_("Ámbito: departamentos y provincias"),
-        help_text=_("Solo cuenta a quienes viven en estos territorios; ninguno: todos."),
-    )
-    districts = forms.CharField(
-        required=False,
-        label=_("Ámbito: distritos (códigos de ubigeo)"),
-        help_text=_("Códigos INEI de 6 dígitos separados por espacios o comas, p. ej. 081201 081202."),
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
-    )
 
     class Meta:
         model = Indicator
-        fields = [
-            "result",
-            "code",
-            "name_es",
-            "name_en",
-            "definition",
-            "unit",
-            "unit_label",
-            "direction",
-            "cumulative",
-            "baseline_value",
-            "baseline_date",
-            "source",
-            "measure",
-            "disaggregations",
-            "phase",
-            "projects",
-            "organizations",
-            "activity_categories",
-            "territories",
-            "position",
-        ]
+        fields = [*INDICATOR_FIELDS[:-1], *INDICATOR_M2M, "position"]  # the form's order; position last
         widgets = {
             "definition": short_text(),
             "baseline_date": DateInput(),
@@ -210,15 +177,9 @@ class IndicatorForm(forms.ModelForm):
         self.fields["phase"].queryset = Phase.objects.filter(program=program)
         self.fields["projects"].queryset = Project.objects.filter(program=program).order_by("code")
         self.fields["organizations"].queryset = selectors.program_organizations(program).order_by("name")
-        self.fields["territories"].queryset = broad_territories()
         self.fields["measure"].choices = [("", "—"), *measure_choices()]
-        if self.instance.pk and not self.is_bound:
-            scope = list(self.instance.territories.all())
-            self.initial["territories"] = [t.pk for t in scope if t.level != TerritoryLevel.DISTRICT]
-            self.initial["districts"] = " ".join(t.code for t in scope if t.level == TerritoryLevel.DISTRICT)
-
-    def clean_districts(self):
-        return territories_from_codes(self.cleaned_data.get("districts") or "")
+        self.fields["territories"].help_text = _("Solo cuenta a quienes viven en estos territorios; ninguno: todos.")
+        self.scope_start(self.instance.territories.all() if self.instance.pk else None)
 
     def clean(self):
         cleaned = super().clean()
@@ -228,11 +189,10 @@ class IndicatorForm(forms.ModelForm):
 
     def m2m(self) -> dict:
         """The indicator's many-to-many sets, for the service; the territory inputs merged without repeats."""
-        chosen = [*self.cleaned_data.get("territories", []), *self.cleaned_data.get("districts", [])]
         return {
             "projects": self.cleaned_data.get("projects", []),
             "organizations": self.cleaned_data.get("organizations", []),
-            "territories": list({territory.code: territory for territory in chosen}.values()),
+            "territories": self.scope(),
         }
 
     @staticmethod

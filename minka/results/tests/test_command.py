@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from minka import cli
 from minka.activities.catalogue import activity_types_ensure
 from minka.activities.models import Activity, ActivityCategory, Attendance, Session
-from minka.enterprises.models import Enterprise, EnterpriseRecord
 from minka.people.models import Participant
 from minka.programs.models import Phase
 from minka.results import services
+from minka.results.tests.test_pages import enterprise_make
 from minka.testing import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -55,28 +55,6 @@ def _activity(world, project, category, day, people):
         Attendance.objects.create(session=session, participant=person, recorded_by=world.field_a)
 
 
-def _enterprise(world, name, baseline_net, latest_net):
-    enterprise = Enterprise.objects.create(
-        organization=world.org_a,
-        program=world.program_a,
-        project=world.project_a,
-        kind="individual",
-        name=name,
-        sector="textiles",
-        stage="operating",
-        district_id="081201",
-        started_on=datetime.date(2024, 1, 1),
-    )
-    for month, net in ((datetime.date(2024, 1, 1), baseline_net), (datetime.date(2024, 3, 1), latest_net)):
-        EnterpriseRecord.objects.create(
-            enterprise=enterprise,
-            month=month,
-            sales=Decimal(1000) + net,
-            costs=Decimal(1000),
-            recorded_by=world.field_a,
-        )
-
-
 @pytest.fixture
 def alpha(world):
     """Program alpha: 10 people (7 women, 3 men) in a phase-1 listening session in March 2024, 3 of them in a
@@ -89,9 +67,9 @@ def alpha(world):
     _activity(world, world.project_a, ActivityCategory.LISTENING, datetime.date(2024, 3, 4), everyone)
     _activity(world, world.project_a, ActivityCategory.BUSINESS_TRAINING, datetime.date(2024, 5, 6), everyone[:3])
     _activity(world, project_2, ActivityCategory.JOB_SEARCH, datetime.date(2025, 2, 10), everyone[5:9])
-    _enterprise(world, "Tejidos A", Decimal("100.00"), Decimal("200.50"))
-    _enterprise(world, "Tejidos B", Decimal("100.00"), Decimal("300.50"))
-    _enterprise(world, "Tejidos C", Decimal("100.00"), Decimal("50.00"))
+    enterprise_make(world, "Tejidos A", baseline=Decimal("100.00"), latest=Decimal("200.50"))
+    enterprise_make(world, "Tejidos B", baseline=Decimal("100.00"), latest=Decimal("300.50"))
+    enterprise_make(world, "Tejidos C", baseline=Decimal("100.00"), latest=Decimal("50.00"))
 
     editor, program = world.coordinator_a, world.program_a
 
