@@ -73,14 +73,31 @@ class Cell:
 
 
 def suppress(cells: Sequence[Cell], *, total_known: bool = True, threshold: int = SMALL_CELL) -> list[Cell]:
-    """Hide every cell of fewer than `threshold` people, and, when the total is shown, the next smallest cell
-    too if only one was hidden: otherwise the hidden one is the total minus the others."""
+    """Hide every cell of fewer than `threshold` people, and, when the total is shown, the next smallest cells too
+    until the hidden ones cannot be worked out from the total minus the others (see `_undetermined`)."""
     hidden = [cell.size < threshold and cell.size > 0 for cell in cells]
-    if total_known and sum(hidden) == 1:
+    while (
+        total_known
+        and any(hidden)
+        and not _undetermined([c.size for c, h in zip(cells, hidden, strict=True) if h], threshold)
+    ):
         visible = [i for i, is_hidden in enumerate(hidden) if not is_hidden and cells[i].size > 0]
-        if visible:
-            hidden[min(visible, key=lambda i: cells[i].size)] = True
+        if not visible:
+            break
+        hidden[min(visible, key=lambda i: cells[i].size)] = True
     return [
         replace(cell, value=None, numerator=None, denominator=None, suppressed=True) if is_hidden else cell
         for cell, is_hidden in zip(cells, hidden, strict=True)
     ]
+
+
+def _undetermined(sizes: Sequence[int], threshold: int) -> bool:
+    """Whether a reader who knows what the hidden cells add up to (the total minus the visible cells), that each
+    holds at least one person, and which are small (under `threshold`) or hidden besides (at least `threshold`),
+    still cannot tell any of them. One hidden cell is the sum itself; several are only pinned when the sum is the
+    least they could add up to (1 + 1: both are 1) or, when all are small, the most (4 + 4: both are 4)."""
+    if len(sizes) < 2:
+        return False
+    least = sum(1 if size < threshold else threshold for size in sizes)
+    most = (threshold - 1) * len(sizes) if all(size < threshold for size in sizes) else None
+    return sum(sizes) > least and (most is None or sum(sizes) < most)

@@ -287,7 +287,8 @@ def _suppressed(result: IndicatorValue) -> IndicatorValue:
     if 0 < (result.size or 0) < SMALL_CELL:
         return replace(result, value=None, numerator=None, denominator=None, suppressed=True, cells=[])
     plain = [Cell(tuple(c.key.values()), c.value, c.size, c.numerator, c.denominator) for c in result.cells]
-    hidden = suppress(plain, total_known=result.additive)
+    # A share is shown with its parts, and its cells' parts add up to the total's even where the shares do not.
+    hidden = suppress(plain, total_known=result.additive or result.denominator is not None)
     cells = [
         replace(c, value=h.value, numerator=h.numerator, denominator=h.denominator, suppressed=h.suppressed)
         for c, h in zip(result.cells, hidden, strict=True)
