@@ -559,6 +559,9 @@ def report_list(request, slug: Key, code: Key):
 def report_create(request, slug: Key, code: Key, payload: ReportIn):
     """A draft, for one of your organizations taking part; a percentage comes as numerator and denominator."""
     program, indicator = _indicator(request, slug, code)
+    if not services.report_organizations(request.auth, program).exists():
+        # As on the page: someone with no organization to report for (a funder, an auditor) may not report at all.
+        raise PermissionDenied(_("Reporta el personal de las organizaciones que participan en el programa."))
     data = _report_data(request.auth, program, payload.model_dump())
     period = data.pop("period")
     return Status(201, services.report_save(user=request.auth, indicator=indicator, period=period, data=data))
@@ -592,8 +595,15 @@ def report_approve(request, slug: Key, report_id: Id, payload: ReviewIn | None =
 
 @router.post("/programs/{slug}/reports/{report_id}/return", response=write_responses(ReportOut), tags=REPORTS)
 def report_return(request, slug: Key, report_id: Id, payload: ReviewIn):
-    """Back to its author, saying what to correct."""
-    return services.report_return(user=request.auth, report=_report(request, slug, report_id), note=payload.note)
+    """Back to its author, saying what to correct (`note`, required)."""
+    report = _report(request, slug, report_id)
+    try:
+        return services.report_return(user=request.auth, report=report, note=payload.note)
+    except ApplicationError as error:
+        # The service names the model's field; here the client sent `note`.
+        if "review_note" in (error.fields or {}):
+            error.fields["note"] = error.fields.pop("review_note")
+        raise
 
 
 @router.post(

@@ -1,13 +1,17 @@
 """The results API: live values and their splits from the records, what funders see, the framework's editing and
 the reported values' flow, and its refusals in the API's one error shape with nothing written."""
 
+import datetime
+from collections import Counter
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from minka.activities.services import attendance_save
+from minka.audit.models import AuditEvent
 from minka.core.tests.test_api import Api, assert_error
+from minka.people.models import Participant
 from minka.results.models import Evidence, Indicator, PeriodLock, ReportedValue, ReportStatus, Result, Target
 from minka.results.tests.test_pages import alpha, media, person_make, session_make  # noqa: F401 (fixtures)
 
@@ -63,6 +67,74 @@ class TestValues:
     def test_outsiders_find_no_program(self, world, alpha, api):  # noqa: F811
         for outsider in (world.admin_b, world.nobody):
             assert_error(api(outsider).get(f"{BASE}/indicators/P1/value"), 404, "not_found")
+
+    def test_cells_by_sex_and_age_band_match_the_people_counted_by_hand(self, world, alpha, api):  # noqa: F811
+        # Ages on 31 December 2024 (the period's end), each well inside its band: 9, 24, 39, 54, 74, and the ten of
+        # the fixture born in 1995 (29).
+        born = [("Niña", "F", datetime.date(2015, 5, 2)), ("Joven", "M", datetime.date(2000, 3, 1)),
+                ("Adulta", "F", datetime.date(1985, 1, 20)), ("Mayor", "M", datetime.date(1970, 8, 8)),
+                ("Abuela", "F", datetime.date(1950, 2, 2))]  # fmt: skip
+        people = []
+        for name, sex, birth_date in born:
+            person = person_make(world, name, sex)
+            Participant.objects.filter(pk=person.pk).update(birth_date=birth_date, birth_year=birth_date.year)
+            people.append(person)
+        attendance_save(user=world.field_a, session=session_make(world, day=datetime.date(2024, 5, 6)),
+                        present_ids=[p.pk for p in people] + [alpha["women"][0].pk])  # fmt: skip
+
+        bands = ((0, 14, "0-14"), (15, 29, "15-29"), (30, 44, "30-44"), (45, 64, "45-64"), (65, 200, "65+"))
+
+        def band(age):
+            return next(code for low, high, code in bands if low <= age <= high)
+
+        end = datetime.date(2024, 12, 31)
+        expected = Counter()
+        for person in Participant.objects.filter(attendances__session__activity__program=world.program_a).distinct():
+            if person.birth_date is None:
+                age = end.year - person.birth_year
+            else:
+                birthday_to_come = (end.month, end.day) < (person.birth_date.month, person.birth_date.day)
+                age = end.year - person.birth_date.year - birthday_to_come
+            expected[(person.sex, band(age))] += 1
+
+        body = api(world.coordinator_a).get(f"{BASE}/indicators/P1/value", period="2024", by="sex,age_band").json()
+        got = {(c["key"]["sex"], c["key"]["age_band"]): c["value"] for c in body["cells"]}
+        assert got == dict(expected) and sum(expected.values()) == 15
+        assert body["value"] == 15 and body["additive"] is True
+        assert all(set(c["labels"]) == {"sex", "age_band"} for c in body["cells"])
+
+    def test_funders_get_the_program_values_and_the_trend_without_small_figures(self, world, alpha, api):  # noqa: F811
+        funder = api(world.funder_a)
+        entries = {e["code"]: e for e in funder.get(f"{BASE}/values", by="sex").json()["indicators"]}
+        assert entries["P1"]["value"] == 10 and not entries["P1"]["suppressed"]
+        assert all(cell["value"] is None and cell["suppressed"] for cell in entries["P1"]["cells"])
+        # Per period, May's three newcomers are a figure under five: hidden from the funder, shown to staff.
+        few = [person_make(world, f"Poca{n}", "F") for n in range(3)]
+        may = session_make(world, day=datetime.date(2024, 5, 6))
+        attendance_save(user=world.field_a, session=may, present_ids=[p.pk for p in few])
+        Indicator.objects.filter(code="P1").update(cumulative=False)
+        staff = {p["period"]: p["value"] for p in api(world.field_a).get(f"{BASE}/indicators/P1/trend").json()}
+        points = {p["period"]: p for p in funder.get(f"{BASE}/indicators/P1/trend").json()}
+        assert {period: staff[period] for period in ("2024-03", "2024-04", "2024-05")} == {
+            "2024-03": 10, "2024-04": 0, "2024-05": 3}  # fmt: skip
+        assert (points["2024-03"]["value"], points["2024-03"]["suppressed"]) == (10, False)
+        assert (points["2024-05"]["value"], points["2024-05"]["suppressed"]) == (None, True)
+
+    def test_a_percentage_is_the_sum_of_numerators_over_the_sum_of_denominators(self, world, alpha, api):  # noqa: F811
+        Indicator.objects.filter(code="R1").update(unit="percent")
+        field, coordinator = api(world.field_a), api(world.coordinator_a)
+        for period, numerator, denominator in (("2024-Q1", "1", "4"), ("2024-Q2", "9", "12")):
+            report = field.post(
+                f"{BASE}/indicators/R1/reports",
+                {"period": period, "organization": "alpha-ngo", "numerator": numerator, "denominator": denominator},
+            ).json()["id"]
+            field.post(f"{BASE}/reports/{report}/submit", {})
+            assert coordinator.post(f"{BASE}/reports/{report}/approve", {}).status_code == 200
+        body = coordinator.get(f"{BASE}/indicators/R1/value", period="2024").json()
+        # (1 + 9) / (4 + 12) = 62.5 %, not the mean of 25 % and 75 % (50 %).
+        assert Decimal(body["value"]) == Decimal(100) * 10 / 16
+        assert (Decimal(body["numerator"]), Decimal(body["denominator"])) == (10, 16)
+        assert isinstance(body["value"], str)  # decimals travel as strings
 
 
 class TestFramework:
@@ -161,3 +233,69 @@ class TestReports:
         assert_error(funder.get(f"{BASE}/reports/{report}"), 403, "forbidden")
         assert_error(funder.get(f"{BASE}/locks"), 403, "forbidden")
         assert not Evidence.objects.exists() and Decimal(ReportedValue.objects.get().value) == 2
+
+    def test_returning_asks_for_a_note_and_sends_the_report_back(self, world, alpha, api):  # noqa: F811
+        field, coordinator = api(world.field_a), api(world.coordinator_a)
+        report = field.post(
+            f"{BASE}/indicators/R1/reports", {"period": "2024", "organization": "alpha-ngo", "value": "3"}
+        ).json()["id"]
+        field.post(f"{BASE}/reports/{report}/submit", {})
+        events = AuditEvent.objects.count()
+        assert_error(coordinator.post(f"{BASE}/reports/{report}/return", {"note": "  "}), 400, fields=["note"])
+        assert ReportedValue.objects.get().status == ReportStatus.SUBMITTED and AuditEvent.objects.count() == events
+        body = coordinator.post(f"{BASE}/reports/{report}/return", {"note": "Falta el acta."}).json()
+        assert (body["status"], body["review_note"]) == ("returned", "Falta el acta.")
+        # Back with its author, who corrects it; the value counts only once approved.
+        assert field.patch(f"{BASE}/reports/{report}", {"value": "5"}).json()["value"] == "5"
+        assert coordinator.get(f"{BASE}/indicators/R1/value").json()["value"] is None
+
+    def test_funders_write_nothing(self, world, alpha, api):  # noqa: F811
+        funder = api(world.funder_a)
+        events = AuditEvent.objects.count()
+        assert_error(funder.post(f"{BASE}/indicators/P1/targets", {"period": "2025", "value": "5"}), 403, "forbidden")
+        assert_error(funder.patch(f"{BASE}/indicators/P1", {"name_es": "Otro"}), 403, "forbidden")
+        assert_error(funder.delete(f"{BASE}/indicators/R1"), 403, "forbidden")
+        response = funder.post(f"{BASE}/indicators/R1/reports", {"period": "2024", "organization": "gamma-fund",
+                                                                  "value": "1"})  # fmt: skip
+        assert_error(response, 403, "forbidden")
+        assert Target.objects.count() == 1 and not ReportedValue.objects.exists()
+        assert Indicator.objects.get(code="P1").name_es == "Mujeres y hombres alcanzados"
+        assert AuditEvent.objects.count() == events
+
+
+class TestNothingHalfWritten:
+    def test_a_patch_with_one_bad_reference_changes_nothing(self, world, alpha, api):  # noqa: F811
+        client = api(world.coordinator_a)
+        events = AuditEvent.objects.count()
+        response = client.patch(f"{BASE}/indicators/P1", {"name_es": "Cambiado", "territories": ["08", "99"]})
+        assert_error(response, 400, fields=["territories"])
+        indicator = Indicator.objects.get(code="P1")
+        assert indicator.name_es == "Mujeres y hombres alcanzados" and not indicator.territories.exists()
+        assert AuditEvent.objects.count() == events
+
+    def test_an_indicator_the_model_refuses_is_not_created(self, world, alpha, api):  # noqa: F811
+        response = api(world.coordinator_a).post(
+            f"{BASE}/indicators",
+            {"result": alpha["output"].pk, "code": "X1", "name_es": "Sin medida", "unit": "people",
+             "source": "computed", "measure": "no_such_measure", "organizations": ["alpha-ngo"]},
+        )  # fmt: skip
+        assert_error(response, 400)
+        assert not Indicator.objects.filter(code="X1").exists()
+
+    def test_a_target_moved_into_a_locked_period_stays_where_it_was(self, world, alpha, api):  # noqa: F811
+        field, coordinator = api(world.field_a), api(world.coordinator_a)
+        target = coordinator.post(f"{BASE}/indicators/R1/targets", {"period": "2025", "value": "6"}).json()["id"]
+        report = field.post(
+            f"{BASE}/indicators/R1/reports", {"period": "2024", "organization": "alpha-ngo", "value": "2"}
+        ).json()["id"]
+        field.post(f"{BASE}/reports/{report}/submit", {})
+        coordinator.post(f"{BASE}/reports/{report}/approve", {})
+        response = coordinator.patch(f"{BASE}/targets/{target}", {"period": "2024-Q4", "value": "8"})
+        assert_error(response, 409, "period_locked", fields=["period"])
+        assert Target.objects.filter(pk=target).values_list("period_label", "value").get() == ("2025", Decimal(6))
+        # A second report of the locked year is refused too.
+        response = field.post(
+            f"{BASE}/indicators/R1/reports", {"period": "2024-Q3", "organization": "alpha-ngo", "value": "1"}
+        )
+        assert_error(response, 409, "period_locked")
+        assert ReportedValue.objects.count() == 1
