@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "minka.activities",
     "minka.enterprises",
     "minka.results",
+    "minka.credit",
     "minka.demo",
 ]
 
