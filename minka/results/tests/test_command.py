@@ -245,3 +245,12 @@ def test_a_program_without_indicators_gives_an_empty_list(world):
     _text, report = run("--program", "beta", "--by", "sex")
 
     assert report["indicators"] == [] and report["by"] == ["sex"]
+
+
+def test_help_lists_the_options_in_spanish(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["minka", "indicators", "--help"])
+
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert "Muestra los indicadores de un programa" in out and "--by DIM,DIM" in out

@@ -31,6 +31,11 @@ NAME_WIDTH = 56
 class Command(BaseCommand):
     help = gettext_lazy("Muestra los indicadores de un programa: valor, meta y avance, y su desagregación.")
 
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        # argparse cannot wrap a lazy string; by now the language is known.
+        self.help = str(self.help)
+        return super().create_parser(prog_name, subcommand, **kwargs)
+
     def add_arguments(self, parser):
         parser.add_argument(
             "--program", required=True, metavar="SLUG", help=gettext_lazy("Identificador del programa.")
