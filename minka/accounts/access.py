@@ -253,3 +253,51 @@ def field_record_can_edit(user, *, organization_id: int, program_id: int) -> boo
     if organization_id in organization_ids(user, STAFF_ROLES):
         return True
     return program_id in program_role_ids(user, [ProgramRoleKind.COORDINATOR])
+
+
+# Solidarity credit ---------------------------------------------------------------------------------------------
+#
+# A fund is run by the admins of its organization and by the credit officers assigned to it: a credit officer
+# of one fund never sees another fund's borrowers, even in her own organization. Auditors of the organization and
+# the coordinators and auditors of the fund's program read everything; funders only see aggregates, through the
+# results engine.
+
+
+def funds_visible(user) -> QuerySet:
+    from minka.credit.models import Fund
+
+    if is_network_admin(user):
+        return Fund.objects.all()
+    return Fund.objects.filter(
+        Q(organization__in=organization_ids(user, [OrganizationRole.ADMIN, OrganizationRole.AUDITOR]))
+        | Q(organization__in=organization_ids(user, [OrganizationRole.CREDIT_OFFICER]), officers=user)
+        | Q(program__in=whole_program_ids(user))
+    ).distinct()
+
+
+def fund_can_operate(user, fund) -> bool:
+    """Apply, approve, disburse, collect, visit: the organization's admins and the fund's credit officers."""
+    if is_network_admin(user):
+        return True
+    if fund.organization_id in organization_ids(user, [OrganizationRole.ADMIN]):
+        return True
+    credit_orgs = organization_ids(user, [OrganizationRole.CREDIT_OFFICER])
+    return fund.organization_id in credit_orgs and fund.officers.filter(pk=user.pk).exists()
+
+
+def fund_can_manage(user, fund) -> bool:
+    """Products, capital, expenses and officers: the organization's admins."""
+    return is_network_admin(user) or fund.organization_id in organization_ids(user, [OrganizationRole.ADMIN])
+
+
+def fund_organization_choices(user) -> QuerySet:
+    """The organizations in which the user may open a fund."""
+    from minka.network.models import Organization
+
+    return Organization.objects.filter(pk__in=managed_organization_ids(user), is_active=True)
+
+
+def loans_visible(user) -> QuerySet:
+    from minka.credit.models import Loan
+
+    return Loan.objects.filter(fund__in=funds_visible(user))

@@ -48,6 +48,13 @@ class Fund(TimeStampedModel):
     slug = models.SlugField(_("identificador corto"), max_length=60, unique=True)
     name = models.CharField(_("nombre"), max_length=200)
     currency = models.CharField(_("moneda"), max_length=3, choices=Currency.choices, default=Currency.PEN)
+    officers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="credit_funds",
+        verbose_name=_("asesoras/es de crédito"),
+        help_text=_("Las y los asesores de crédito que operan este fondo; no ven los demás fondos."),
+    )
     arrears_buckets = models.CharField(
         _("tramos de atraso (días)"),
         max_length=60,

@@ -32,6 +32,7 @@ class Migration(migrations.Migration):
                 ('currency', models.CharField(choices=[('PEN', 'Soles (S/)'), ('USD', 'Dólares (US$)'), ('EUR', 'Euros (€)')], default='PEN', max_length=3, verbose_name='moneda')),
                 ('arrears_buckets', models.CharField(default='30,60,90', help_text='Límites superiores separados por comas: 30,60,90 da 1–30, 31–60, 61–90 y más de 90 días.', max_length=60, verbose_name='tramos de atraso (días)')),
                 ('is_active', models.BooleanField(default=True, verbose_name='activo')),
+                ('officers', models.ManyToManyField(blank=True, help_text='Las y los asesores de crédito que operan este fondo; no ven los demás fondos.', related_name='credit_funds', to=settings.AUTH_USER_MODEL, verbose_name='asesoras/es de crédito')),
                 ('organization', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='funds', to='network.organization', verbose_name='organización')),
                 ('program', models.ForeignKey(blank=True, help_text='El programa cuyos resultados cuentan los créditos de este fondo.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='funds', to='programs.program', verbose_name='programa')),
             ],
