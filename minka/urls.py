@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("minka.activities.urls")),
     path("", include("minka.enterprises.urls")),
     path("", include("minka.results.urls")),
+    path("credito/", include("minka.credit.urls")),
     path("auditoria/", include("minka.audit.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),

@@ -159,8 +159,8 @@ class ScheduleType(models.TextChoices):
 
 
 class Rounding(models.TextChoices):
-    HALF_EVEN = "half-even", _("Al par más cercano (bancario)")
-    HALF_UP = "half-up", _("Hacia arriba desde la mitad")
+    HALF_EVEN = "half_even", _("Al par más cercano (bancario)")
+    HALF_UP = "half_up", _("Hacia arriba desde la mitad")
 
 
 class AllocationOrder(models.TextChoices):
