@@ -96,7 +96,8 @@ def _engine_error(error: engine.TermsError) -> ApplicationError:
 
 
 def _lock(loan: Loan) -> Loan:
-    return Loan.objects.select_for_update().select_related("fund", "product").get(pk=loan.pk)
+    # Only the loan's row: locking its fund too would queue every payment of the fund behind each other.
+    return Loan.objects.select_for_update(of=("self",)).select_related("fund", "product").get(pk=loan.pk)
 
 
 def _live(loan: Loan):
