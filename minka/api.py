@@ -6,6 +6,7 @@ One router per app; the endpoints call the same selectors (scoping) and services
 from minka.accounts.api import router as accounts_router
 from minka.activities.api import router as activities_router
 from minka.core.api_support import MinkaAPI, SessionAuth, TokenAuth
+from minka.credit.api import router as credit_router
 from minka.enterprises.api import router as enterprises_router
 from minka.network.api import router as network_router
 from minka.people.api import router as people_router
@@ -55,3 +56,4 @@ api.add_router("", people_router)
 api.add_router("", activities_router)
 api.add_router("", enterprises_router)
 api.add_router("", results_router)
+api.add_router("", credit_router)
