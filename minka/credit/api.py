@@ -11,8 +11,9 @@ Money is a decimal string with two places beside the fund's currency; rates are 
 
 import datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
+from django.contrib.auth import get_user_model
 from django.db.models import DecimalField, F, OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -39,7 +40,7 @@ from minka.core.api_support import (
     write_responses,
 )
 from minka.core.errors import ApplicationError
-from minka.credit import ledger, loans, services
+from minka.credit import ledger, loans, portfolio, services
 from minka.credit.ladder import eligibility
 from minka.credit.models import (
     MONEY,
@@ -351,6 +352,70 @@ class PaidOffOut(Schema):
     loan: LoanDetailOut
 
 
+class QualityOut(Schema):
+    active_loans: int
+    active_borrowers: int
+    gross_loan_portfolio: Money = Field(..., description="Unpaid principal of the loans outstanding.")
+    at_risk_30: Money = Field(..., description="Whole unpaid principal of the loans with an installment >30 days late.")
+    at_risk_90: Money
+    par30: Decimal = Field(..., description="at_risk_30 over the gross loan portfolio, to four decimals (0.1234).")
+    par90: Decimal
+    average_balance_per_borrower: Money | None
+    average_balance_per_loan: Money | None
+
+
+class TrendPointOut(QualityOut):
+    on_date: datetime.date = Field(..., alias="on")
+
+
+class AgingRowOut(Schema):
+    code: str = Field(..., description='"current", "1-30", …, "91+".')
+    label: str
+    low: int
+    high: int | None
+    loans: int
+    principal: Money
+
+
+class PeriodOut(Schema):
+    start: datetime.date
+    end: datetime.date
+    average_glp: Money
+    written_off: Money
+    interest: Money
+    fees: Money
+    penalties: Money
+    financial_income: Money
+    operating_expenses: Money | None
+    write_off_ratio: Decimal | None
+    portfolio_yield: Decimal | None = Field(None, description="Of the period, not annualized.")
+    operational_self_sufficiency: Decimal | None
+    installments_due: int
+    installments_on_time: int
+    on_time_rate: Decimal | None
+
+
+class QualityGroupOut(QualityOut):
+    id: int | None = Field(None, description="Of the site, officer (user) or product; null for loans without one.")
+    name: str
+
+
+class PortfolioOut(QualityOut):
+    fund: str
+    currency: str
+    on_date: datetime.date
+    aging: list[AgingRowOut] = Field(..., description="The outstanding loans by days in arrears.")
+    period: PeriodOut = Field(..., description="The `months` months ending on `on_date`.")
+    trend: list[TrendPointOut] = Field(..., description="At the end of each month of the period, oldest first.")
+    groups: list[QualityGroupOut] = Field(..., description="Split by `by`; empty without it.")
+
+
+class PortfolioFilters(Filters):
+    on_date: datetime.date | None = Field(None, description="Today if not sent.")
+    months: int = Field(12, ge=1, le=60, description="Length of the period for yields, write-offs and the trend.")
+    by: Literal["site", "officer", "product"] | None = Field(None, description="Split the figures on the day.")
+
+
 # Requests
 
 
@@ -574,6 +639,75 @@ def product_eligibility(request, product_id: Id, person_id: Id):
         "step": allowed.step,
         "reason": allowed.reason,
         "currency": product.fund.currency,
+    }
+
+
+EARLIEST = datetime.date(1900, 1, 1)
+GROUP_NAMES = {"site": (Site, "name"), "officer": (get_user_model(), "username"), "product": (LoanProduct, "name")}
+
+
+def _quality(quality: portfolio.Quality) -> dict:
+    return {
+        "active_loans": quality.active_loans,
+        "active_borrowers": quality.active_borrowers,
+        "gross_loan_portfolio": quality.gross_loan_portfolio,
+        "at_risk_30": quality.at_risk_30,
+        "at_risk_90": quality.at_risk_90,
+        "par30": quality.par30,
+        "par90": quality.par90,
+        "average_balance_per_borrower": quality.average_balance_per_borrower,
+        "average_balance_per_loan": quality.average_balance_per_loan,
+    }
+
+
+def _groups(loans_of_fund, on: datetime.date, by: str | None) -> list[dict]:
+    if by is None:
+        return []
+    found = portfolio.portfolio_quality(loans=loans_of_fund, on=on, by=by)
+    ids = [key[0] for key in found if key[0] is not None]
+    model, field = GROUP_NAMES[by]
+    names = dict(model.objects.filter(pk__in=ids).values_list("pk", field))
+    rows = [
+        {"id": key[0], "name": names.get(key[0], "") if key[0] is not None else _("Sin asignar"), **_quality(q)}
+        for key, q in found.items()
+    ]
+    return sorted(rows, key=lambda row: (row["id"] is None, row["name"], row["id"] or 0))
+
+
+@router.get("/credit/funds/{slug}/portfolio", response={200: PortfolioOut, ERROR_READ | {400}: Error}, tags=FUNDS)
+def fund_portfolio(request, slug: Key, filters: Query[PortfolioFilters]):
+    """The fund's portfolio quality on `on_date` by the CGAP/SEEP definitions, worked out from its transactions:
+    active borrowers, gross loan portfolio, PAR30 and PAR90, average balances, the aging table; over the `months`
+    before it the write-off ratio, portfolio yield, operational self-sufficiency and on-time repayment rate; and
+    the trend at each month's end. Ratios have four decimals (0.1234 is 12.34 %)."""
+    fund = _fund(request, slug)
+    on = filters.on_date or _today()
+    if not EARLIEST <= on <= _today():
+        message = _("Elija una fecha desde 1900 hasta hoy.")
+        raise ApplicationError(message, code="invalid", fields={"on_date": [message]})
+    loans_of_fund = Loan.objects.filter(fund=fund)
+    start = portfolio.period_start(on, filters.months)
+    figures = portfolio.period_figures(loans=loans_of_fund, on=on, start=start)[()]
+    period = {
+        name: getattr(figures, name)
+        for name in (
+            "start", "end", "average_glp", "written_off", "interest", "fees", "penalties", "financial_income",
+            "operating_expenses", "write_off_ratio", "portfolio_yield", "operational_self_sufficiency",
+            "installments_due", "installments_on_time", "on_time_rate",
+        )
+    }  # fmt: skip
+    return {
+        "fund": fund.slug,
+        "currency": fund.currency,
+        "on_date": on,
+        **_quality(portfolio.quality_on(loans=loans_of_fund, on=on)),
+        "aging": portfolio.aging(loans=loans_of_fund, on=on),
+        "period": period,
+        "trend": [
+            {"on": point.on, **_quality(point)}
+            for point in portfolio.trend(loans=loans_of_fund, on=on, months=filters.months)
+        ],
+        "groups": _groups(loans_of_fund, on, filters.by),
     }
 
 

@@ -14,6 +14,8 @@ import pytest
 
 from minka.accounts.tokens import api_token_create
 from minka.core.tests.test_api import Api, assert_error
+from minka.credit import loans as credit_loans
+from minka.credit.tests.conftest import credit_create
 from minka.programs.models import Disbursement, Initiative
 from minka.results import services as results_services
 from minka.results.models import PeriodLock
@@ -102,6 +104,38 @@ def results_of_a(world) -> dict:
     }
 
 
+def credit_of_a(world) -> dict:
+    """The routes of organization A's fund: its product, a borrower, a disbursed loan and a payment on it."""
+    credit = credit_create(world)
+    loan = credit.loan()
+    payment = credit_loans.record_repayment(
+        user=credit.maker, loan=loan, amount=Decimal("20.00"), on_date=datetime.date(2025, 2, 10)
+    )
+    fund, product = {"slug": credit.fund.slug}, {"product_id": credit.product.pk}
+    loan_id = {"loan_id": loan.pk}
+    return {
+        "/credit/funds": {},
+        "/credit/funds/{slug}": fund,
+        "/credit/funds/{slug}/products": fund,
+        "/credit/funds/{slug}/portfolio": fund,
+        "/credit/products/{product_id}/eligibility/{person_id}": {**product, "person_id": credit.borrowers[0].pk},
+        "/credit/loans": {},
+        "/credit/loans/{loan_id}": loan_id,
+        "/credit/loans/{loan_id}/visits": loan_id,
+        "/credit/loans/{loan_id}/approve": loan_id,
+        "/credit/loans/{loan_id}/reject": loan_id,
+        "/credit/loans/{loan_id}/disburse": loan_id,
+        "/credit/loans/{loan_id}/repayments": loan_id,
+        "/credit/loans/{loan_id}/payoff": loan_id,
+        "/credit/loans/{loan_id}/refund": loan_id,
+        "/credit/loans/{loan_id}/reschedule": loan_id,
+        "/credit/loans/{loan_id}/write-off": loan_id,
+        "/credit/loans/{loan_id}/write-off/approve": loan_id,
+        "/credit/loans/{loan_id}/write-off/cancel": loan_id,
+        "/credit/transactions/{transaction_id}/reverse": {"transaction_id": payment.pk},
+    }
+
+
 def routes_of_a(world) -> dict:
     """For each route with parameters, the values that point it at organization A's records."""
     partner = world.project_a.partners.first()
@@ -143,6 +177,7 @@ def routes_of_a(world) -> dict:
         "/disbursements/{disbursement_id}": {"disbursement_id": disbursement.pk},
         **field_records_of_a(world),
         **results_of_a(world),
+        **credit_of_a(world),
     }
 
 
@@ -169,6 +204,9 @@ MISSING = {
     "target_id": 987654,
     "report_id": 987654,
     "lock_id": 987654,
+    "product_id": 987654,
+    "loan_id": 987654,
+    "transaction_id": 987654,
 }
 
 # A body each POST (and PUT) route accepts, so that only the record in the path decides the answer.
@@ -230,6 +268,25 @@ VALID_BODIES = {
     "/programs/{slug}/reports/{report_id}/return": {"note": "Sweep"},
     "/programs/{slug}/reports/{report_id}/evidence": {},
     "/programs/{slug}/locks/{lock_id}/reopen": {"reason": "Sweep"},
+    "/credit/loans": {
+        "product": 987654,
+        "borrower": 987654,
+        "amount": "300.00",
+        "use_category": "other",
+        "use_description": "Sweep",
+    },
+    "/credit/loans/{loan_id}/visits": {"business_status": "stable", "findings": "Sweep"},
+    "/credit/loans/{loan_id}/approve": {},
+    "/credit/loans/{loan_id}/reject": {"note": "Sweep"},
+    "/credit/loans/{loan_id}/disburse": {"channel": "cash"},
+    "/credit/loans/{loan_id}/repayments": {"amount": "1.00", "idempotency_key": "sweep"},
+    "/credit/loans/{loan_id}/payoff": {},
+    "/credit/loans/{loan_id}/refund": {},
+    "/credit/loans/{loan_id}/reschedule": {"repayments": 2, "first_repayment_on": "2030-01-01", "reason": "Sweep"},
+    "/credit/loans/{loan_id}/write-off": {"reason": "Sweep"},
+    "/credit/loans/{loan_id}/write-off/approve": {},
+    "/credit/loans/{loan_id}/write-off/cancel": {},
+    "/credit/transactions/{transaction_id}/reverse": {"reason": "Sweep"},
 }
 
 WRITES = {"post", "patch", "put"}
