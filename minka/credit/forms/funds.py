@@ -175,16 +175,21 @@ class CollectionForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.loans = list(loans)
         for loan in self.loans:
+            # A row of a table has no room for a label: the field names itself for screen readers.
+            label = _("Monto pagado por %(number)s") % {"number": loan.number}
             self.fields[f"amount_{loan.pk}"] = forms.DecimalField(
                 required=False,
                 min_value=Decimal("0.01"),
                 max_digits=14,
                 decimal_places=2,
-                label=_("Monto pagado por %(number)s") % {"number": loan.number},
-                widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal"}),
+                label=label,
+                widget=forms.NumberInput(
+                    attrs={"step": "0.01", "min": "0.01", "inputmode": "decimal", "aria-label": label}
+                ),
             )
+            label = _("Recibo de %(number)s") % {"number": loan.number}
             self.fields[f"receipt_{loan.pk}"] = forms.CharField(
-                required=False, max_length=60, label=_("Recibo de %(number)s") % {"number": loan.number}
+                required=False, max_length=60, label=label, widget=forms.TextInput(attrs={"aria-label": label})
             )
 
     def payments(self):

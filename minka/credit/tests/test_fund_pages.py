@@ -124,7 +124,10 @@ def test_portfolio_page_groups_by_site_officer_and_product(credit, login):
     assert "Crédito solidario" in html
     assert "Credit_a" in html  # the officer, by name
     assert "De 61 a 90 días" in html  # the first installment, due 10 Feb, is 64 days late
-    assert html.count("2025") >= 12  # a year of month ends in the trend
+    trend = html[html.index('<table class="trend">') :]
+    trend = trend[: trend.index("</table>")]
+    assert trend.count("<tr>") == 13  # the heading and a year of month ends, the last one the day asked for
+    assert "15/04/2025" in trend and "31/05/2024" in trend
 
 
 # The collection sheet -------------------------------------------------------------------------------------------
