@@ -57,6 +57,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
 
 from minka.credit.models import (
@@ -165,7 +166,7 @@ def overdue_since(on: datetime.date) -> Subquery:
 
 def loans_outstanding(loans: QuerySet, on: datetime.date) -> QuerySet:
     """The loans disbursed on or before `on` and not closed or written off on or before it, each with its unpaid
-    principal that day (`balance`) and the due date of its oldest installment in arrears (`overdue_since`)."""
+    principal that day (`balance`) and the due date of its oldest installment in arrears (`late_since`)."""
     balance = ExpressionWrapper(F("amount") - principal_repaid(on), output_field=AMOUNT)
     return (
         loans.filter(status__in=DISBURSED, disbursed_on__lte=on)
@@ -177,12 +178,12 @@ def loans_outstanding(loans: QuerySet, on: datetime.date) -> QuerySet:
                 )
             )
         )
-        .alias(balance=balance, overdue_since=overdue_since(on))
+        .annotate(balance=balance, late_since=overdue_since(on))
     )
 
 
 def _late_more_than(days: int, on: datetime.date) -> Q:
-    return Q(overdue_since__lt=on - datetime.timedelta(days=days))
+    return Q(late_since__lt=on - datetime.timedelta(days=days))
 
 
 def _at_risk(days: int, on: datetime.date) -> Sum:
@@ -308,9 +309,9 @@ def aging(*, loans: QuerySet, on: datetime.date, buckets: Sequence[int] | None =
     give current, 1–30, 31–60, 61–90, over 90); by default the loans' fund's. One query (two to read the buckets)."""
     bounds = tuple(buckets) if buckets else _buckets_of(loans)
     ranges = _bucket_ranges(bounds)
-    whens = [When(overdue_since__isnull=True, then=Value("current"))]
+    whens = [When(late_since__isnull=True, then=Value("current"))]
     for code, _low, high in ranges[1:-1]:
-        whens.append(When(overdue_since__gte=on - datetime.timedelta(days=high), then=Value(code)))
+        whens.append(When(late_since__gte=on - datetime.timedelta(days=high), then=Value(code)))
     bucket = Case(*whens, default=Value(ranges[-1][0]), output_field=CharField())
     rows = (
         loans_outstanding(loans, on)
@@ -422,10 +423,7 @@ def installments_due(loans: QuerySet, start: datetime.date, end: datetime.date) 
             loan__in=loans.filter(status__in=DISBURSED), superseded=False, due_date__gte=start, due_date__lte=end
         )
         .filter(Q(loan__closed_on__isnull=True) | Q(due_date__lte=F("loan__closed_on")))
-        .alias(paid_in_time=_paid_by_due_date())
-        .annotate(
-            on_time=Case(When(paid_in_time__gte=due, then=Value(1)), default=Value(0)),
-        )
+        .annotate(on_time=Case(When(GreaterThanOrEqual(_paid_by_due_date(), due), then=Value(1)), default=Value(0)))
     )
 
 
@@ -477,7 +475,7 @@ def figures_grouped(*, loans, on, start, group: Grouping, expenses: dict | None 
         fees=Sum("fees", output_field=AMOUNT),
         penalties=Sum("penalties", output_field=AMOUNT),
     )
-    due = _grouped(installments_due(loans, start, on), group, "loan__", n=Count("pk"), on_time=Sum("on_time"))
+    due = _grouped(installments_due(loans, start, on), group, "loan__", n=Count("pk"), punctual=Sum("on_time"))
     keys |= set(written) | set(income) | set(due) | set(expenses or ())
     if not any(group("")):
         keys.add(())
@@ -494,7 +492,7 @@ def figures_grouped(*, loans, on, start, group: Grouping, expenses: dict | None 
             penalties=money(paid.get("penalties")),
             operating_expenses=None if expenses is None else expenses.get(key, ZERO),
             installments_due=due.get(key, {}).get("n") or 0,
-            installments_on_time=due.get(key, {}).get("on_time") or 0,
+            installments_on_time=due.get(key, {}).get("punctual") or 0,
         )
     return result
 
