@@ -8,6 +8,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from minka.accounts.models import Membership, OrganizationRole
@@ -420,3 +422,46 @@ def test_readers_and_officers_are_refused_what_they_may_not_change(credit, login
         assert officer.get(reverse(f"credit:{name}", args=[slug])).status_code == 403
     assert Transaction.objects.filter(loan=loan).count() == 1
     assert Loan.objects.get(pk=loan.pk).status == LoanStatus.ACTIVE
+
+
+def test_every_page_renders_for_the_fund_admin(credit, login):
+    loan = credit.loan(amount="300")
+    pay_installment(credit, loan, 1)
+    client = login(credit.world.admin_a)
+    slug = credit.fund.slug
+    headings = {
+        reverse("credit:fund_list"): "Fondos de crédito",
+        reverse("credit:fund_create"): "Nuevo fondo",
+        reverse("credit:fund_edit", args=[slug]): "Editar fondo",
+        reverse("credit:contribution_create", args=[slug]): "Registrar aporte de capital",
+        reverse("credit:expense_create", args=[slug]): "Registrar gasto operativo",
+        reverse("credit:product_create", args=[slug]): "Nuevo producto de crédito",
+        reverse("credit:product_edit", args=[slug, credit.product.pk]): "Editar producto de crédito",
+        reverse("credit:fund_ledger", args=[slug]): "Libro del fondo y balance de comprobación",
+        reverse("credit:fund_portfolio", args=[slug]): "Cartera al",
+        reverse("credit:loan_statement", args=[slug, loan.pk]): f"Estado de cuenta del crédito {loan.number}",
+        reverse("credit:collection_sheet", args=[slug]): "Planilla de cobranza",
+    }
+    for url, heading in headings.items():
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert re.search(rf"<h1>\s*{re.escape(heading)}", body(response)), url
+    html = body(client.get(reverse("credit:loan_statement", args=[slug, loan.pk])))
+    first = loan.installments.get(number=1)
+    assert cell(html, "principal-balance") == f"S/ {Decimal('300') - first.principal:,.2f}"
+    assert "R-1" in html
+    html = body(client.get(reverse("credit:fund_detail", args=[slug])))
+    assert "Nuevo producto" in html and "Cerrar el día" in html
+
+
+def test_collection_sheet_queries_do_not_grow_with_its_rows(credit, login):
+    client = login(credit.world.credit_a)
+    credit.loan()
+    url = sheet_url(credit.fund, credit.world.site_a)
+    with CaptureQueriesContext(connection) as one:
+        assert len(sheet_loans(body(client.get(url)))) == 1
+    for name in ("Ana", "Berta", "Carla"):
+        credit.loan(credit.borrower(name))
+    with CaptureQueriesContext(connection) as four:
+        assert len(sheet_loans(body(client.get(url)))) == 4
+    assert len(four) == len(one)

@@ -160,7 +160,7 @@ def fund_detail(request, slug):
         "contributions": fund.contributions.select_related("donor").order_by("-received_on", "-pk")[:10],
         "expenses": fund.expenses.order_by("-spent_on", "-pk")[:10],
         "officers": fund.officers.order_by("first_name", "username"),
-        "loans_url": "/credito/creditos/?" + urlencode({"fund": fund.pk}),
+        "loans_url": reverse("credit:loan_list") + "?" + urlencode({"fund": fund.pk}),
         "can_manage": access.fund_can_manage(user, fund),
         "can_operate": access.fund_can_operate(user, fund),
         "crumbs": _crumbs(),
