@@ -5,6 +5,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from minka.accounts.models import Membership, OrganizationRole
 from minka.core.tests.test_api import Api, assert_error
@@ -422,3 +424,20 @@ def test_portfolio_on_a_day_adds_up(credit, api):
     assert body["period"]["installments_due"] >= 2
     assert late.pk
     assert_error(client.get(f"credit/funds/{credit.fund.slug}/portfolio", on_date="2999-01-01"), 400, "invalid")
+
+
+def test_lists_cost_the_same_queries_however_many_loans(credit, api):
+    client = api(credit.checker)
+    credit.loan()
+    client.get("me")  # a token's use is recorded at most once a minute: not in the counts below
+
+    def queries(path: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(path).status_code == 200
+        return len(captured)
+
+    paths = ("credit/loans", "credit/funds", f"credit/funds/{credit.fund.slug}/products")
+    one = {path: queries(path) for path in paths}
+    for name in ("Marisol", "Julia", "Carmen"):
+        credit.loan(credit.borrower(name), disbursed_on=None)
+    assert {path: queries(path) for path in one} == one
