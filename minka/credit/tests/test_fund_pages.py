@@ -7,13 +7,13 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from minka.accounts.models import Membership, OrganizationRole
-from minka.credit import ledger, loans, services
+from minka.credit import ledger, loans, services, tasks
 from minka.credit.models import Account, Fund, Installment, Loan, LoanProduct, LoanStatus, Transaction
 from minka.network.models import Site
 from minka.testing import UserFactory
@@ -365,6 +365,24 @@ def test_close_of_day_button_and_command(credit, login):
     call_command("credit", "close-day", "--as-of", "2025-03-01", "--fund", credit.fund.slug, stdout=out)
     assert "1 créditos vigentes, 1 con atraso" in out.getvalue()
     assert login(credit.world.auditor_a).post(reverse("credit:close_day", args=[credit.fund.slug])).status_code == 403
+    with pytest.raises(CommandError):
+        call_command("credit", "close-day", "--as-of", "1 de marzo", stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("credit", "close-day", "--fund", "no-existe", stdout=StringIO())
+
+
+def test_close_of_day_runs_from_the_queue(credit):
+    loan = credit.loan(amount="300", repayments=6)
+    result = tasks.close_day.enqueue("2025-02-20", credit.fund.pk)
+    call_command("db_worker", "--batch", stdout=StringIO(), stderr=StringIO())
+    assert tasks.close_day.get_result(result.id).return_value == {
+        "as_of": "2025-02-20",
+        "loans": 1,
+        "in_arrears": 1,
+        "penalties": 0,
+    }
+    loan.refresh_from_db()
+    assert (loan.overdue_since, loan.days_in_arrears) == (D(2025, 2, 10), 10)
 
 
 # Who sees what ------------------------------------------------------------------------------------------------------
