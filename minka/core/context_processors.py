@@ -2,6 +2,7 @@ from minka.accounts import access
 from minka.accounts.models import OrganizationRole, ProgramRoleKind
 
 AUDIT_ROLES = {OrganizationRole.ADMIN, OrganizationRole.AUDITOR}
+CREDIT_ROLES = {OrganizationRole.ADMIN, OrganizationRole.AUDITOR, OrganizationRole.CREDIT_OFFICER}
 WHOLE_PROGRAM_ROLES = {ProgramRoleKind.COORDINATOR, ProgramRoleKind.AUDITOR}
 
 
@@ -23,4 +24,7 @@ def navigation(request):
         # Funders see aggregates only: no lists of people, activities or enterprises.
         "nav_can_see_field_records": admin
         or bool(roles & set(access.PERSONAL_DATA_ROLES) or program_roles & WHOLE_PROGRAM_ROLES),
+        # Credit for the roles that can see a fund (`access.funds_visible`), from the roles already read: asking
+        # whether a fund exists would cost every page a query. An admin without a fund yet finds where to open one.
+        "nav_can_see_credit": admin or bool(roles & CREDIT_ROLES or program_roles & WHOLE_PROGRAM_ROLES),
     }

@@ -258,3 +258,11 @@ def test_a_reversed_payment_is_marked_and_its_installment_owed_again(credit, log
     page = body(client.get(url("loan_detail", loan)))
     assert "Revertido" in page and "Recibo duplicado" in page
     assert sum(row.paid for row in loan.installments.all()) == 0
+
+
+def test_the_menu_leads_to_the_loans_of_those_who_can_see_a_fund(credit, login):
+    link = f'href="{url("loan_list")}"'
+    assert link in login(credit.maker).get(reverse("home")).content.decode()
+    assert link in login(credit.world.admin_a).get(reverse("home")).content.decode()
+    assert link not in login(credit.world.field_a).get(reverse("home")).content.decode()
+    assert link not in login(credit.world.funder_a).get(reverse("home")).content.decode()
