@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 from django.contrib.auth import get_user_model
 from django.db.models import DecimalField, F, OuterRef, Prefetch, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema
@@ -27,7 +27,6 @@ from pydantic import WithJsonSchema
 from minka.accounts import access
 from minka.core.api_support import (
     ERROR_READ,
-    ERROR_WRITE,
     Error,
     Filters,
     Id,
@@ -819,19 +818,20 @@ def _idempotency_key(header: str | None, body: str) -> str:
 
 
 IDEMPOTENCY_HEADER = Header(None, alias="Idempotency-Key", description="Or the body's `idempotency_key`.")
-TRANSACTION_WRITTEN = {200: TransactionOut, 201: TransactionOut, ERROR_WRITE: Error}
 
 
-@router.post("/credit/loans/{loan_id}/repayments", response=TRANSACTION_WRITTEN, tags=LOANS)
+@router.post("/credit/loans/{loan_id}/repayments", response=write_responses(TransactionOut, status=201), tags=LOANS)
 def loan_repay(
     request,
+    response: HttpResponse,
     loan_id: Id,
     payload: RepaymentIn,
     idempotency_key: str | None = IDEMPOTENCY_HEADER,
 ):
     """A payment, allocated oldest installment first in the product's order; what is left over is kept as the
     borrower's credit. With an idempotency key (the `Idempotency-Key` header or the `idempotency_key` field), the
-    same payment sent again answers 200 with the payment already recorded instead of 201 with a new one."""
+    same payment sent again answers with the payment already recorded (the same id, and the header
+    `Idempotent-Replayed: true`) instead of making a new one; the key with another amount, date or loan is 409."""
     loan = _loan(request, loan_id)
     key = _idempotency_key(idempotency_key, payload.idempotency_key)
     repeated = bool(key) and Transaction.objects.filter(idempotency_key=key, loan=loan).exists()
@@ -843,7 +843,9 @@ def loan_repay(
         receipt=payload.receipt,
         idempotency_key=key,
     )
-    return Status(200 if repeated else 201, movement)
+    if repeated:
+        response["Idempotent-Replayed"] = "true"
+    return Status(201, movement)
 
 
 @router.get(

@@ -256,14 +256,17 @@ def test_the_same_idempotency_key_twice_posts_one_payment(credit, api):
     body = {"amount": "40.00", "on_date": "2025-02-10", "receipt": "R-9"}
     first = client.post(f"credit/loans/{loan.pk}/repayments", body, HTTP_IDEMPOTENCY_KEY="pago-rocio-1")
     assert first.status_code == 201, first.content
+    assert not first.has_header("Idempotent-Replayed")
     before = books()
     again = client.post(f"credit/loans/{loan.pk}/repayments", body, HTTP_IDEMPOTENCY_KEY="pago-rocio-1")
-    assert again.status_code == 200, again.content
+    assert again.status_code == 201, again.content
+    assert again["Idempotent-Replayed"] == "true"
     assert again.json() == first.json()
     assert first.json()["idempotency_key"] == "pago-rocio-1"
     # The key sent in the body instead names the same payment.
     in_body = client.post(f"credit/loans/{loan.pk}/repayments", {**body, "idempotency_key": "pago-rocio-1"})
-    assert (in_body.status_code, in_body.json()["id"]) == (200, first.json()["id"])
+    assert (in_body.status_code, in_body.json()["id"]) == (201, first.json()["id"])
+    assert in_body["Idempotent-Replayed"] == "true"
     assert books() == before
     assert Transaction.objects.filter(idempotency_key="pago-rocio-1").count() == 1
     # The same key for another payment is a conflict, not a second payment.
