@@ -266,3 +266,76 @@ def test_the_menu_leads_to_the_loans_of_those_who_can_see_a_fund(credit, login):
     assert link in login(credit.world.admin_a).get(reverse("home")).content.decode()
     assert link not in login(credit.world.field_a).get(reverse("home")).content.decode()
     assert link not in login(credit.world.funder_a).get(reverse("home")).content.decode()
+
+
+def test_payoff_reschedule_refund_and_write_off_through_their_forms(credit, login):
+    world = credit.world
+    maker = login(credit.maker)
+    loan = credit.loan(repayments=3)
+    page = body(maker.get(url("loan_detail", loan), {"payoff_on": "2025-02-10"}))
+    first = loan.installments.get(number=1)
+    # On the first due date the payoff is the principal and the first installment's interest.
+    assert f"S/ {Decimal(300) + first.interest:,.2f}" in page
+    response = maker.post(
+        url("loan_reschedule", loan),
+        {"on_date": "2025-02-10", "repayments": "4", "first_repayment_on": "2025-03-10", "reason": "Mala campaña"},
+    )
+    assert response.status_code == 302
+    assert loan.installments.filter(superseded=True).count() == 3
+    assert loan.installments.filter(superseded=False).count() == 4
+    page = body(maker.get(url("loan_detail", loan)))
+    assert "Cuotas reemplazadas por reprogramación" in page and "Mala campaña" in page
+
+    key = hidden_key(page)
+    assert maker.post(url("loan_payoff", loan), {"on_date": "2025-02-20", "idempotency_key": key}).status_code == 302
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.CLOSED and loan.credit_balance == 0
+
+    # An overpayment on another loan, refunded.
+    other = credit.loan(credit.borrower("Lucía"), repayments=1)
+    owed = other.installments.get().total
+    maker.post(
+        url("loan_repay", other),
+        {
+            "amount": str(owed + 5),
+            "on_date": "2025-02-10",
+            "idempotency_key": hidden_key(body(maker.get(url("loan_detail", other)))),
+        },
+    )
+    other.refresh_from_db()
+    assert other.credit_balance == Decimal("5.00")
+    assert url("loan_refund", other) in body(maker.get(url("loan_detail", other)))
+    assert maker.post(url("loan_refund", other), {"on_date": "2025-02-11", "receipt": "DV-1"}).status_code == 302
+    other.refresh_from_db()
+    assert other.credit_balance == 0
+
+    # A write-off: asked by the officer, not offered to her for approval, approved by the admin.
+    bad = credit.loan(credit.borrower("Marta"))
+    assert (
+        maker.post(url("loan_write_off_request", bad), {"on_date": "2025-03-01", "reason": "Se mudó"}).status_code
+        == 302
+    )
+    assert url("loan_write_off_approve", bad) not in body(maker.get(url("loan_detail", bad)))
+    refused = maker.post(url("loan_write_off_approve", bad), {"on_date": "2025-03-02"})
+    assert refused.status_code == 200 and "Quien solicitó el castigo no puede aprobarlo." in body(refused)
+    admin = login(world.admin_a)
+    assert admin.post(url("loan_write_off_approve", bad), {"on_date": "2025-03-02"}).status_code == 302
+    bad.refresh_from_db()
+    assert bad.status == LoanStatus.WRITTEN_OFF and bad.write_off_approved_by == world.admin_a
+    assert ledger.trial_balance(credit.fund).balanced
+
+
+def test_the_list_answers_a_filter_change_with_its_table_in_constant_queries(
+    credit, login, django_assert_max_num_queries
+):
+    client = login(credit.maker)
+    credit.loan()
+    hx = {"HX-Request": "true", "HX-Target": "loan-table"}
+    with django_assert_max_num_queries(16) as few:
+        response = client.get(url("loan_list"), {"status": "active"}, headers=hx)
+    assert "<main" not in response.content.decode() and "1 crédito" in body(response)
+    for name in ("Lucía", "Marta", "Nora"):
+        credit.loan(credit.borrower(name))
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(url("loan_list"), {"status": "active"}, headers=hx)
+    assert "4 créditos" in body(response)

@@ -76,6 +76,14 @@ def _fund_url(fund) -> str | None:
     return None
 
 
+def _statement_url(loan) -> str | None:
+    """The borrower's statement of this loan, once the fund pages offer it."""
+    try:
+        return reverse("credit:loan_statement", args=[loan.fund.slug, loan.pk])
+    except NoReverseMatch:
+        return None
+
+
 def _crumbs(loan=None):
     crumbs = [(reverse("credit:loan_list"), _("Créditos"))]
     if loan is not None:
@@ -454,7 +462,11 @@ def loan_detail(request, pk):
             for name, action in ACTIONS.items()
             if action.offered(loan, user)
         ]
-    quote_form = forms.PayoffQuoteForm(request.GET or None)
+        # The next step of the loan's life (approve, disburse, collect) is shown open; the rest stay folded.
+        first = next((item for item in actions if not item["action"].secondary), None)
+        if first:
+            first["open"] = True
+    quote_form = forms.PayoffQuoteForm(request.GET or None, initial={"payoff_on": timezone.localdate()})
     quote = None
     if loan.status == LoanStatus.ACTIVE:
         on_date = _filters(quote_form).get("payoff_on") or timezone.localdate()
@@ -479,6 +491,7 @@ def loan_detail(request, pk):
             "awaiting_checker": loan.status == LoanStatus.SUBMITTED and loan.prepared_by_id == user.pk,
             "borrower_visible": access.people_visible(user).filter(pk=loan.borrower_id).exists(),
             "fund_url": _fund_url(loan.fund),
+            "statement_url": _statement_url(loan),
             "crumbs": _crumbs(),
         },
     )
