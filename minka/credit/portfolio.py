@@ -40,9 +40,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
+from django.db import connections
 from django.db.models import (
     Case,
-    CharField,
     Count,
     DecimalField,
     Exists,
@@ -60,6 +60,7 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
 
+from minka.credit.arrears import bucket_label
 from minka.credit.models import (
     Allocation,
     Expense,
@@ -182,14 +183,6 @@ def loans_outstanding(loans: QuerySet, on: datetime.date) -> QuerySet:
     )
 
 
-def _late_more_than(days: int, on: datetime.date) -> Q:
-    return Q(late_since__lt=on - datetime.timedelta(days=days))
-
-
-def _at_risk(days: int, on: datetime.date) -> Sum:
-    return Sum(Case(When(_late_more_than(days, on), then=F("balance")), default=Value(ZERO)), output_field=AMOUNT)
-
-
 # Figures on a day ---------------------------------------------------------------------------------------------
 
 
@@ -228,29 +221,63 @@ def portfolio_quality(*, loans: QuerySet, on: datetime.date, by: str | Sequence[
     return quality_grouped(loans=loans, on=on, group=grouping(by))
 
 
-def quality_grouped(*, loans: QuerySet, on: datetime.date, group: Grouping) -> dict:
-    """`portfolio_quality` for any grouping of the loans (the results engine splits by territory and sex)."""
-    rows = _grouped(
-        loans_outstanding(loans, on),
-        group,
-        "",
-        active_loans=Count("pk"),
-        active_borrowers=Count("borrower", distinct=True),
-        glp=Sum("balance", output_field=AMOUNT),
-        at_risk_30=_at_risk(30, on),
-        at_risk_90=_at_risk(90, on),
+def _per_loan(loans: QuerySet, on: datetime.date, group: Grouping) -> tuple[str, tuple, list[str]]:
+    """The outstanding loans on `on`, one row each with its groups, borrower, balance and oldest due date in
+    arrears, as SQL to select from, with its parameters and the groups' column names."""
+    expressions = group("")
+    rows = (
+        loans_outstanding(loans, on)
+        .values(**expressions, l_borrower=F("borrower_id"), l_balance=F("balance"), l_late=F("late_since"))
+        .order_by()
     )
-    return {
-        key: Quality(
+    sql, params = rows.query.sql_with_params()
+    return sql, params, list(expressions)
+
+
+def _select(loans: QuerySet, sql: str, params) -> list[tuple]:
+    with connections[loans.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _decimal(value) -> Decimal:
+    # SQLite sums decimals as floats; PostgreSQL returns Decimal. Either way, to the cent.
+    return money(Decimal(str(value)) if value is not None else None)
+
+
+def quality_grouped(*, loans: QuerySet, on: datetime.date, group: Grouping) -> dict:
+    """`portfolio_quality` for any grouping of the loans (the results engine splits by territory and sex).
+
+    The per-loan figures are correlated subqueries; aggregating over them as a derived table works each one out
+    once per loan, where the ORM's GROUP BY would repeat them inside every sum."""
+    inner, params, aliases = _per_loan(loans, on, group)
+    q = connections[loans.db].ops.quote_name
+    adapt = connections[loans.db].ops.adapt_datefield_value
+    cols = [f"t.{q(a)}" for a in aliases]
+    balance, late = f"t.{q('l_balance')}", f"t.{q('l_late')}"
+    at_risk = f"SUM(CASE WHEN {late} < %s THEN {balance} ELSE 0 END)"
+    # Only the ORM's own SQL and quoted aliases go into the text; every value stays a parameter.
+    sql = (
+        f"SELECT {''.join(c + ', ' for c in cols)}COUNT(*), COUNT(DISTINCT t.{q('l_borrower')}), "  # noqa: S608
+        f"SUM({balance}), {at_risk}, {at_risk} FROM ({inner}) t"
+    )
+    if cols:
+        sql += f" GROUP BY {', '.join(cols)}"
+    days = (adapt(on - datetime.timedelta(days=30)), adapt(on - datetime.timedelta(days=90)))
+    result = {}
+    for row in _select(loans, sql, (*days, *params)):
+        key, (n, people, glp, risk_30, risk_90) = tuple(row[: len(cols)]), row[len(cols) :]
+        if not n:
+            continue
+        result[key] = Quality(
             on=on,
-            active_loans=row["active_loans"] or 0,
-            active_borrowers=row["active_borrowers"] or 0,
-            gross_loan_portfolio=money(row["glp"]),
-            at_risk_30=money(row["at_risk_30"]),
-            at_risk_90=money(row["at_risk_90"]),
+            active_loans=n,
+            active_borrowers=people,
+            gross_loan_portfolio=_decimal(glp),
+            at_risk_30=_decimal(risk_30),
+            at_risk_90=_decimal(risk_90),
         )
-        for key, row in rows.items()
-    }
+    return result
 
 
 def quality_on(*, loans: QuerySet, on: datetime.date) -> Quality:
@@ -296,11 +323,7 @@ def _bucket_ranges(bounds: Sequence[int]) -> list[tuple[str, int, int | None]]:
 
 
 def _bucket_label(low: int, high: int | None) -> str:
-    if low == 0:
-        return _("Al día")
-    if high is None:
-        return _("Más de %(days)s días") % {"days": low - 1}
-    return _("De %(low)s a %(high)s días") % {"low": low, "high": high}
+    return _("Al día") if low == 0 else bucket_label(low, high)
 
 
 def aging(*, loans: QuerySet, on: datetime.date, buckets: Sequence[int] | None = None) -> list[AgingRow]:
@@ -309,16 +332,18 @@ def aging(*, loans: QuerySet, on: datetime.date, buckets: Sequence[int] | None =
     give current, 1–30, 31–60, 61–90, over 90); by default the loans' fund's. One query (two to read the buckets)."""
     bounds = tuple(buckets) if buckets else _buckets_of(loans)
     ranges = _bucket_ranges(bounds)
-    whens = [When(late_since__isnull=True, then=Value("current"))]
-    for code, _low, high in ranges[1:-1]:
-        whens.append(When(late_since__gte=on - datetime.timedelta(days=high), then=Value(code)))
-    bucket = Case(*whens, default=Value(ranges[-1][0]), output_field=CharField())
-    rows = (
-        loans_outstanding(loans, on)
-        .values(bucket=bucket)
-        .annotate(n=Count("pk"), principal=Sum("balance", output_field=AMOUNT))
-        .order_by()
+    inner, params, _aliases = _per_loan(loans, on, lambda path: {})
+    connection = connections[loans.db]
+    q, adapt = connection.ops.quote_name, connection.ops.adapt_datefield_value
+    late = f"t.{q('l_late')}"
+    whens = "".join(f" WHEN {late} >= %s THEN '{code}'" for code, _low, _high in ranges[1:-1])
+    limits = [adapt(on - datetime.timedelta(days=high)) for _code, _low, high in ranges[1:-1]]
+    # The bucket codes are made here of digits and dashes; the dates are parameters.
+    sql = (
+        f"SELECT CASE WHEN {late} IS NULL THEN 'current'{whens} ELSE '{ranges[-1][0]}' END, "  # noqa: S608
+        f"COUNT(*), SUM(t.{q('l_balance')}) FROM ({inner}) t GROUP BY 1"
     )
+    rows = [{"bucket": b, "n": n, "principal": p} for b, n, p in _select(loans, sql, (*limits, *params))]
     found = {row["bucket"]: row for row in rows}
     return [
         AgingRow(
@@ -327,7 +352,7 @@ def aging(*, loans: QuerySet, on: datetime.date, buckets: Sequence[int] | None =
             low=low,
             high=high,
             loans=found.get(code, {}).get("n", 0),
-            principal=money(found.get(code, {}).get("principal")),
+            principal=_decimal(found.get(code, {}).get("principal")),
         )
         for code, low, high in ranges
     ]
@@ -561,7 +586,7 @@ def loan_statement(*, loan: Loan, on: datetime.date | None = None) -> Statement:
     """A borrower's statement of one loan as of `on` (default: every record): each installment of the schedule in
     force with what is due and what had been paid of each part on `on`, and the loan's transactions in date order
     with the principal owed after each. A reversed payment shows twice: on its day, and on the day it was
-    reversed, where it puts the principal back. Two queries for the transactions, two for the installments."""
+    reversed, where it puts the principal back. Two queries: the installments and the transactions."""
     on = on or datetime.date.max
     statement = Statement(loan=loan, on=on)
     installments = (

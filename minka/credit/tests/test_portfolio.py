@@ -372,6 +372,36 @@ def test_the_records_behind_par30_are_the_late_borrowers(book):
     assert list(at_urcos.values_list("given_names", flat=True)) == ["Carla"]
 
 
+def test_a_credit_indicator_on_the_results_page_with_its_split_and_for_funders(book):
+    from minka.results import selectors
+    from minka.results.periods import period_parse
+    from minka.results.tests.conftest import Builder
+
+    indicator = Builder(book.world).indicator("PAR30", measure="credit_par30", direction="descending")
+    april = period_parse("2025-04")
+    value = selectors.indicator_value(indicator, user=book.world.coordinator_a, period=april, by="district")
+    # On 30 April: A (58 days) and D (79 days) are at risk, 1,400 of 2,400.
+    assert (value.value, value.numerator, value.denominator) == (M("58.3"), M("1400.00"), M("2400.00"))
+    assert {c.labels["district"]: c.value for c in value.cells} == {"Urcos": M("100.0"), "Trujillo": M("0.0")}
+    # Three borrowers: too few for a funder to see.
+    assert selectors.indicator_value(indicator, period=april, restricted=True).suppressed
+
+
+def test_the_figures_take_a_fixed_number_of_queries(book, django_assert_num_queries):
+    loans = everything(book)
+    with django_assert_num_queries(1):
+        portfolio.portfolio_quality(loans=loans, on=DAY, by=("site", "officer"))
+    with django_assert_num_queries(2):  # the fund's buckets, then the table
+        portfolio.aging(loans=loans, on=DAY)
+    with django_assert_num_queries(1):
+        portfolio.aging(loans=loans, on=DAY, buckets=(30, 60, 90))
+    # Five points of the average GLP, then write-offs, income, installments due and expenses.
+    with django_assert_num_queries(9):
+        portfolio.period_figures(loans=loans, on=DAY, start=D(2025, 1, 1), by="fund")
+    with django_assert_num_queries(2):
+        portfolio.loan_statement(loan=book.a, on=DAY)
+
+
 # PAR is a share of the portfolio, whatever happens ---------------------------------------------------------------
 
 
