@@ -56,7 +56,11 @@ def test_a_loan_lives_through_the_pages(credit, login, client):
     officer = login(credit.maker)
     form = officer.get(url("loan_create") + f"?fund={credit.fund.pk}&borrower={credit.borrowers[0].pk}")
     assert form.status_code == 200
-    assert "Rocío Prueba" in body(form)
+    html = body(form)
+    assert "Rocío Prueba" in html
+    # Opened for her and the fund's one product: the first step's amount and its schedule as a start.
+    assert 'name="amount" value="300.00"' in html and "Primer crédito: primer escalón." in html
+    assert "Cronograma estimado" in html
     # The ladder's first step, shown once borrower and product are chosen (the HTMX refresh).
     partial = officer.get(
         url("loan_create"),

@@ -203,12 +203,13 @@ def loan_create(request):
         else:
             messages.success(request, _("Solicitud %(number)s registrada.") % {"number": loan.number})
             return redirect(_detail_url(loan))
-    data = request.POST if request.method == "POST" else {}
-    return render(
-        request,
-        "credit/loans/application_form.html",
-        {"form": form, "crumbs": _crumbs(), **_eligibility_context(form, data)},
-    )
+    context = _eligibility_context(form, request.POST)
+    allowed = context["eligibility"]
+    if request.method == "GET" and allowed and allowed.eligible:
+        # Opened for a borrower and product: the amount she may ask for, and its schedule, as a starting point.
+        form.initial["amount"] = allowed.amount
+        context["preview"] = _preview(context["product"], {"amount": allowed.amount})
+    return render(request, "credit/loans/application_form.html", {"form": form, "crumbs": _crumbs(), **context})
 
 
 # A loan's page -------------------------------------------------------------------------------------------------
