@@ -587,10 +587,6 @@ def _transaction(request, transaction_id: int) -> Transaction:
     return movement
 
 
-def _loan_detail(user, loan_id: int) -> Loan:
-    return _detail(user, loan_id)
-
-
 # --- Funds and products -------------------------------------------------------------------------------------------
 
 
@@ -754,7 +750,7 @@ def loan_create(request, payload: LoanIn):
         data["site"] = resolve(Site.objects.filter(organization=organization), "site", pk=payload.site)
     data["applied_on"] = payload.applied_on or _today()
     loan = loans.apply_for_loan(user=user, product=product, data=data)
-    return Status(201, _loan_detail(user, loan.pk))
+    return Status(201, _detail(user, loan.pk))
 
 
 @router.get("/credit/loans/{loan_id}", response=read_responses(LoanDetailOut), tags=LOANS)
@@ -762,7 +758,7 @@ def loan_detail(request, loan_id: Id):
     """The loan with its schedule (and the installments a rescheduling replaced), its money movements, its
     events, visits and reschedules; `totals` add up the installments in force."""
     _loan(request, loan_id)
-    return _loan_detail(request.auth, loan_id)
+    return _detail(request.auth, loan_id)
 
 
 @router.post("/credit/loans/{loan_id}/visits", response=write_responses(VisitOut, status=201), tags=LOANS)
@@ -779,14 +775,14 @@ def loan_approve(request, loan_id: Id, payload: DecisionIn):
     """By someone other than who prepared the application (403 `same_user`), after an evaluation visit."""
     loan = _loan(request, loan_id)
     loans.approve_loan(user=request.auth, loan=loan, on_date=payload.on_date or _today(), note=payload.note)
-    return _loan_detail(request.auth, loan_id)
+    return _detail(request.auth, loan_id)
 
 
 @router.post("/credit/loans/{loan_id}/reject", response=write_responses(LoanDetailOut), tags=LOANS)
 def loan_reject(request, loan_id: Id, payload: RejectIn):
     loan = _loan(request, loan_id)
     loans.reject_loan(user=request.auth, loan=loan, on_date=payload.on_date or _today(), note=payload.note)
-    return _loan_detail(request.auth, loan_id)
+    return _detail(request.auth, loan_id)
 
 
 @router.post("/credit/loans/{loan_id}/disburse", response=write_responses(LoanDetailOut), tags=LOANS)
@@ -802,7 +798,7 @@ def loan_disburse(request, loan_id: Id, payload: DisburseIn):
         receipt=payload.receipt,
         first_repayment_on=payload.first_repayment_on,
     )
-    return _loan_detail(request.auth, loan_id)
+    return _detail(request.auth, loan_id)
 
 
 def _idempotency_key(header: str | None, body: str) -> str:
@@ -889,7 +885,7 @@ def loan_pay_off(request, loan_id: Id, payload: PayOffIn):
         receipt=payload.receipt,
         idempotency_key=payload.idempotency_key.strip(),
     )
-    return {"transaction": movement, "loan": _loan_detail(request.auth, loan_id)}
+    return {"transaction": movement, "loan": _detail(request.auth, loan_id)}
 
 
 @router.post("/credit/loans/{loan_id}/refund", response=write_responses(TransactionOut, status=201), tags=LOANS)
@@ -915,7 +911,7 @@ def loan_reschedule(request, loan_id: Id, payload: RescheduleIn):
         reason=payload.reason,
         annual_rate=payload.annual_rate,
     )
-    return _loan_detail(request.auth, loan_id)
+    return _detail(request.auth, loan_id)
 
 
 @router.post("/credit/loans/{loan_id}/write-off", response=write_responses(LoanDetailOut), tags=LOANS)
@@ -923,7 +919,7 @@ def loan_write_off_request(request, loan_id: Id, payload: WriteOffIn):
     """Asks for the loan to be written off, with the reason; someone else approves."""
     loan = _loan(request, loan_id)
     loans.request_write_off(user=request.auth, loan=loan, on_date=payload.on_date or _today(), reason=payload.reason)
-    return _loan_detail(request.auth, loan_id)
+    return _detail(request.auth, loan_id)
 
 
 @router.post("/credit/loans/{loan_id}/write-off/approve", response=write_responses(LoanDetailOut), tags=LOANS)
@@ -931,7 +927,7 @@ def loan_write_off_approve(request, loan_id: Id, payload: DateIn):
     """Takes the principal still owed off the portfolio as a loss; not by who asked (403 `same_user`)."""
     loan = _loan(request, loan_id)
     loans.approve_write_off(user=request.auth, loan=loan, on_date=payload.on_date or _today())
-    return _loan_detail(request.auth, loan_id)
+    return _detail(request.auth, loan_id)
 
 
 @router.post("/credit/loans/{loan_id}/write-off/cancel", response=write_responses(LoanDetailOut), tags=LOANS)
@@ -939,7 +935,7 @@ def loan_write_off_cancel(request, loan_id: Id, payload: DateIn):
     """Withdraws a write-off asked for and not yet approved."""
     loan = _loan(request, loan_id)
     loans.cancel_write_off(user=request.auth, loan=loan)
-    return _loan_detail(request.auth, loan_id)
+    return _detail(request.auth, loan_id)
 
 
 @router.post("/credit/transactions/{transaction_id}/reverse", response=write_responses(TransactionOut), tags=LOANS)
