@@ -426,9 +426,10 @@ class Installment(models.Model):
             models.CheckConstraint(
                 condition=Q(principal_paid__lte=models.F("principal")), name="principal_not_overpaid"
             ),
+            # Paid and waived interest are checked one by one: SQLite would compare their difference as a float.
+            models.CheckConstraint(condition=Q(interest_paid__lte=models.F("interest")), name="interest_not_overpaid"),
             models.CheckConstraint(
-                condition=Q(interest_paid__lte=models.F("interest") - models.F("interest_waived")),
-                name="interest_not_overpaid",
+                condition=Q(interest_waived__lte=models.F("interest")), name="interest_not_overwaived"
             ),
             models.CheckConstraint(condition=Q(fees_paid__lte=models.F("fees")), name="fees_not_overpaid"),
             models.CheckConstraint(
