@@ -9,8 +9,9 @@ is reused as it is, and a username that is already taken is left untouched and g
 The people step writes thousands of rows, so it validates each with the form rules (`full_clean`) but writes
 them in batches (`bulk_create`); see `minka.demo.people`. The programs' standard activity types come from the
 catalogue's own service (`activity_types_ensure`), which audits what it adds; the results frameworks come from
-the results services, used by the demo's logins (`minka.demo.results`). The whole demo is one transaction, made
-once: when the marker program exists nothing is written, people included.
+the results services, used by the demo's logins (`minka.demo.results`), and AMA's two funds from the credit
+services (`minka.demo.credit`: every loan applied for, visited, approved, disbursed and repaid). The whole demo
+is one transaction, made once: when the marker program exists nothing is written, people included.
 """
 
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from minka.accounts.models import Membership, ProgramRole, User
 from minka.core.errors import ApplicationError
+from minka.demo import credit as demo_credit
 from minka.demo import network
 from minka.demo import people as demo_people
 from minka.demo import results as demo_results
@@ -74,24 +76,33 @@ def demo_load(*, people: bool = True) -> DemoResult:
             duplicates_find()
             # The results frameworks, whose computed indicators count the people just written.
             demo_results.results_load(programs=programs, organizations=organizations, users=_demo_users())
+            # AMA's two funds, played through the credit services by the fund's own logins.
+            _users_load(programs, organizations, demo_credit.USERS)
+            demo_credit.credit_load(programs=programs, organizations=organizations, users=_demo_users())
     return DemoResult(created=True, logins=demo_logins())
 
 
+def _user_specs() -> list[dict]:
+    """Every demo login: the network's, then the credit officers the credit part adds (with the people only)."""
+    return [*network.USERS, *demo_credit.USERS]
+
+
 def demo_logins() -> list[tuple[str, str]]:
-    """(username, what the user can do) for each demo user present, in the order of `network.USERS`."""
+    """(username, what the user can do) for each demo user present, in the order of `_user_specs()`."""
+    specs = _user_specs()
     present = set(
-        User.objects.filter(username__in=[spec["username"] for spec in network.USERS]).values_list("username", "email")
+        User.objects.filter(username__in=[spec["username"] for spec in specs]).values_list("username", "email")
     )
     return [
         (spec["username"], str(spec["description"]))
-        for spec in network.USERS
+        for spec in specs
         if (spec["username"], _email(spec["username"])) in present
     ]
 
 
 def _demo_users() -> dict[str, User]:
-    """The demo's own logins by username, in the order of `network.USERS` (not a stranger's taken username)."""
-    usernames = [spec["username"] for spec in network.USERS]
+    """The demo's own logins by username, in the order of `_user_specs()` (not a stranger's taken username)."""
+    usernames = [spec["username"] for spec in _user_specs()]
     found = {user.username: user for user in User.objects.filter(username__in=usernames)}
     return {name: found[name] for name in usernames if name in found and found[name].email == _email(name)}
 
@@ -238,10 +249,10 @@ def _commitments_load(projects, organizations):
             )
 
 
-def _users_load(programs, organizations):
+def _users_load(programs, organizations, specs=None):
     # One hash for all: the password is public, and hashing it eight times would only slow the first start.
     password = make_password(DEMO_PASSWORD)
-    for spec in network.USERS:
+    for spec in network.USERS if specs is None else specs:
         if User.objects.filter(username=spec["username"]).exists():
             continue
         superuser = spec.get("is_superuser", False)
