@@ -44,19 +44,23 @@ TRACES_OF_A = [
     "admin_a",
     "Iniciativa secreta de Alfa",
     "Indicador secreto de Alfa",
+    "Fondo Alfa",
+    "FONDO-ALFA-",
 ]
 
 
-def named_routes(resolver=None, prefix=""):
-    """(name, pattern) of every named page outside the admin and the API (the API has its own sweep)."""
+def named_routes(resolver=None, prefix="", namespace=""):
+    """(name, pattern) of every named page outside the admin and the API (the API has its own sweep); names in a
+    namespace come as `namespace:name`, as `reverse` takes them."""
     resolver = resolver or get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver):
             if entry.namespace in {"admin"} or entry.app_name == "admin" or "api" in str(entry.pattern):
                 continue
-            yield from named_routes(entry, prefix + str(entry.pattern))
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from named_routes(entry, prefix + str(entry.pattern), inner)
         elif isinstance(entry, URLPattern) and entry.name:
-            yield entry.name, prefix + str(entry.pattern)
+            yield namespace + entry.name, prefix + str(entry.pattern)
 
 
 def results_create(world):
@@ -97,6 +101,44 @@ def results_create(world):
         "report_review": {**program, "pk": report.pk},
         "evidence_download": {**program, "pk": evidence.pk},
         "period_reopen": {**program, "pk": lock.pk},
+    }
+
+
+def credit_routes(world) -> dict:
+    """Organization A's fund with a product, a disbursed loan and a payment on it."""
+    from minka.credit import loans as credit_loans
+    from minka.credit.tests.conftest import credit_create
+    from minka.credit.views.loans import ACTION_PATHS
+
+    credit = credit_create(world)
+    loan = credit.loan()
+    credit_loans.record_repayment(
+        user=credit.maker, loan=loan, amount=Decimal("20.00"), on_date=datetime.date(2025, 2, 10)
+    )
+    fund = {"slug": credit.fund.slug}
+    return {
+        "credit:fund_list": {},
+        "credit:fund_create": {},
+        "credit:loan_list": {},
+        "credit:loan_create": {},
+        **{
+            f"credit:{name}": fund
+            for name in (
+                "fund_detail",
+                "fund_edit",
+                "contribution_create",
+                "expense_create",
+                "product_create",
+                "fund_ledger",
+                "fund_portfolio",
+                "close_day",
+                "collection_sheet",
+            )
+        },
+        "credit:product_edit": {**fund, "pk": credit.product.pk},
+        "credit:loan_statement": {**fund, "pk": loan.pk},
+        "credit:loan_detail": {"pk": loan.pk},
+        **{f"credit:loan_{name}": {"pk": loan.pk} for name in ACTION_PATHS},
     }
 
 
@@ -187,6 +229,8 @@ def route_kwargs(world):
         "record_delete": {"pk": record.pk},
         # Results
         **results_create(a),
+        # Credit
+        **credit_routes(a),
     }
 
 
