@@ -117,4 +117,4 @@ def _with_principal(events: list[LoanEvent]) -> None:
         .values_list("loan", "left")
     )
     for event in events:
-        event.principal_outstanding = left.get(event.loan_id) or ZERO
+        event.principal_outstanding = (left.get(event.loan_id) or ZERO).quantize(CENT)

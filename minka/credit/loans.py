@@ -106,7 +106,7 @@ def _live(loan: Loan):
 
 def principal_outstanding(loan: Loan) -> Decimal:
     total = _live(loan).aggregate(left=Sum(F("principal") - F("principal_paid")))["left"]
-    return total or ZERO
+    return (total or ZERO).quantize(CENT)  # SQLite sums decimals as floats
 
 
 def _due(row: Installment) -> engine.Parts:
@@ -486,24 +486,50 @@ class Payoff:
 
 def payoff_quote(loan: Loan, on_date: datetime.date) -> Payoff:
     """Principal still owed; interest of installments fallen due and, for the one running, the days elapsed of
-    its period (to the cent, half to even); fees and penalties fallen due; less what was paid of each."""
+    its period (to the cent, half to even); fees fallen due; penalties (only ever charged once earned); less what
+    was paid of each. What a reschedule carried into its first new installment had fallen due: it is owed whole."""
     parts, unearned = dict.fromkeys(PARTS, ZERO), ZERO
+    carried = _carried(loan)
     for row in _live(loan):
         due = _due(row)
         parts["principal"] += due.principal
+        parts["penalties"] += due.penalties
         if row.due_date <= on_date:
             parts["interest"] += due.interest
             parts["fees"] += due.fees
-            parts["penalties"] += due.penalties
             continue
-        accrued = ZERO
-        if row.from_date < on_date:
-            share = Decimal((on_date - row.from_date).days) / Decimal((row.due_date - row.from_date).days)
-            accrued = (row.interest * share).quantize(CENT, ROUND_HALF_EVEN)
-        owed = max(ZERO, accrued - row.interest_waived - row.interest_paid)
+        interest, fees = carried.get(row.pk, (ZERO, ZERO))
+        parts["fees"] += min(due.fees, max(ZERO, fees - row.fees_paid))
+        owed = max(ZERO, _accrued(row, on_date, interest) - row.interest_paid)
         parts["interest"] += owed
         unearned += due.interest - owed
     return Payoff(on_date, *parts.values(), unearned_interest=unearned)
+
+
+def _accrued(row: Installment, on_date: datetime.date, carried: Decimal = ZERO) -> Decimal:
+    """The interest of an installment not yet due earned by `on_date`: what a reschedule carried into it, plus the
+    days elapsed of its period times the rest."""
+    if row.from_date >= on_date:
+        return carried
+    share = Decimal((on_date - row.from_date).days) / Decimal((row.due_date - row.from_date).days)
+    return carried + ((row.interest - carried) * share).quantize(CENT, ROUND_HALF_EVEN)
+
+
+def _carried(loan: Loan) -> dict[int, tuple[Decimal, Decimal]]:
+    """Interest and fees fallen due and unpaid that a reschedule moved into its first new installment, by the id
+    of that installment (while it is live)."""
+    first = {(row.from_date, row.due_date): row.pk for row in _live(loan)}
+    carried = {}
+    for change in loan.reschedules.all():
+        pk = first.get((change.on_date, change.first_repayment_on))
+        if pk is None:
+            continue
+        fallen = [old for old in change.previous_schedule if old["due_date"] <= change.on_date.isoformat()]
+        carried[pk] = tuple(
+            sum((Decimal(old[name]) - Decimal(old[f"{name}_paid"]) for old in fallen), ZERO)
+            for name in ("interest", "fees")
+        )
+    return carried
 
 
 @transaction.atomic
@@ -517,13 +543,10 @@ def pay_off(*, user, loan: Loan, on_date: datetime.date, receipt: str = "", idem
         raise _error(_("Solo se cancela por adelantado un crédito vigente."), "not_active", status=409)
     _check_date(loan, on_date)
     quote = payoff_quote(loan, on_date)
-    waived = []
+    waived, carried = [], _carried(loan)
     for row in _live(loan).filter(due_date__gt=on_date):
-        accrued = ZERO
-        if row.from_date < on_date:
-            share = Decimal((on_date - row.from_date).days) / Decimal((row.due_date - row.from_date).days)
-            accrued = (row.interest * share).quantize(CENT, ROUND_HALF_EVEN)
-        keep = max(accrued, row.interest_paid + row.interest_waived)
+        accrued = _accrued(row, on_date, carried.get(row.pk, (ZERO, ZERO))[0])
+        keep = max(accrued, row.interest_paid)
         row.interest_waived = row.interest - keep
         waived.append(row)
     Installment.objects.bulk_update(waived, ["interest_waived"])
@@ -571,8 +594,11 @@ def reverse_transaction(*, user, movement: Transaction, on_date: datetime.date, 
     loan.credit_balance -= movement.overpayment
     _post_repayment(loan, movement, sign=-1)
     if loan.status == LoanStatus.CLOSED:
+        # Interest waived by a payoff was waived for closing the loan that day: open again, it is owed again.
+        restored = _live(loan).aggregate(total=Sum("interest_waived"))["total"] or ZERO
+        _live(loan).filter(interest_waived__gt=0).update(interest_waived=ZERO)
         loan.status, loan.closed_on = LoanStatus.ACTIVE, None
-        _event(loan, EventKind.REOPENED, on_date, user)
+        _event(loan, EventKind.REOPENED, on_date, user, interest_restored=restored.quantize(CENT))
     _refresh_arrears(loan, on_date)
     _bump(loan, "credit_balance", "status", "closed_on", "overdue_since", "arrears_as_of")
     _event(loan, EventKind.REVERSED, on_date, user, amount=-movement.amount, transaction=movement, reason=reason)
