@@ -60,7 +60,6 @@ from django.db.models.functions import Coalesce
 from django.db.models.lookups import GreaterThanOrEqual
 from django.utils.translation import gettext as _
 
-from minka.credit.arrears import bucket_label
 from minka.credit.models import (
     Allocation,
     Expense,
@@ -323,7 +322,11 @@ def _bucket_ranges(bounds: Sequence[int]) -> list[tuple[str, int, int | None]]:
 
 
 def _bucket_label(low: int, high: int | None) -> str:
-    return _("Al día") if low == 0 else bucket_label(low, high)
+    if low == 0:
+        return _("Al día")
+    if high is None:
+        return _("Más de %(days)s días") % {"days": low - 1}
+    return _("De %(low)s a %(high)s días") % {"low": low, "high": high}
 
 
 def aging(*, loans: QuerySet, on: datetime.date, buckets: Sequence[int] | None = None) -> list[AgingRow]:
