@@ -15,8 +15,9 @@ Registered from `CreditConfig.ready`.
 
 import datetime
 from collections.abc import Callable
+from dataclasses import replace
 
-from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Min, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -400,6 +401,14 @@ CREDIT_MEASURES = (
 )
 
 
+def lending_span(program_id: int) -> tuple[datetime.date, datetime.date] | None:
+    """From the program's first disbursement to today: what a credit indicator's trend runs over."""
+    first = Loan.objects.filter(fund__program_id=program_id, disbursed_on__isnull=False).aggregate(
+        first=Min("disbursed_on")
+    )["first"]
+    return (first, max(first, timezone.localdate())) if first else None
+
+
 def credit_measures_register() -> None:
     for measure in CREDIT_MEASURES:
-        register(measure)
+        register(replace(measure, span=lending_span))

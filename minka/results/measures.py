@@ -86,6 +86,8 @@ class Measure:
     description: Promise = ""
     # How field_records_visible_filter reaches the organization and program of an enterprise or session.
     record_access: dict = field(default_factory=dict)
+    # The first and last day a program's records cover, for measures not drawn from activities or enterprises.
+    span: Callable[[int], tuple[datetime.date, datetime.date] | None] | None = None
 
     @property
     def protects_people(self) -> bool:

@@ -425,6 +425,8 @@ def record_span(indicator: Indicator, phase: Phase | None = None) -> tuple[datet
     from minka.enterprises.models import EnterpriseRecord
 
     phase = phase or indicator.phase
+    if indicator.is_computed and MEASURES[indicator.measure].span is not None:
+        return MEASURES[indicator.measure].span(indicator.program_id)
     if indicator.is_computed and MEASURES[indicator.measure].counts == "enterprises":
         records = EnterpriseRecord.objects.filter(enterprise__program_id=indicator.program_id)
         if phase:

@@ -387,6 +387,20 @@ def test_a_credit_indicator_on_the_results_page_with_its_split_and_for_funders(b
     assert selectors.indicator_value(indicator, period=april, restricted=True).suppressed
 
 
+def test_a_credit_indicator_trend_runs_from_the_first_disbursement(book):
+    from minka.results import selectors
+    from minka.results.tests.conftest import Builder
+
+    indicator = Builder(book.world).indicator("GLP", measure="credit_gross_portfolio")
+    assert selectors.record_span(indicator)[0] == D(2025, 1, 3)
+    points = selectors.trend(indicator, restricted=False)
+    assert points, "a credit indicator has a trend"
+    # Close to two years of lending: a point per quarter. On 31 March 2025 Ana owes 900 of 1,200, Bea has repaid
+    # her 600, Carla owes her 1,000, Dora 500 and Eva 400.
+    assert points[0].period.end == D(2025, 3, 31)
+    assert points[0].value == M("2800.00")
+
+
 def test_the_figures_take_a_fixed_number_of_queries(book, django_assert_num_queries):
     loans = everything(book)
     with django_assert_num_queries(1):
