@@ -333,8 +333,8 @@ class _Builder:
             (datetime.date(2025, 6, 2), self.ama, "", "6000"),
         ]
         agencies = [
-            (datetime.date(2023, 12, 11), self.ama, "", "300000"),
-            (datetime.date(2024, 8, 5), None, "Préstamo de fondeo de una entidad financiera", "200000"),
+            (datetime.date(2023, 12, 11), self.ama, "", "100000"),
+            (datetime.date(2024, 8, 5), None, "Aporte de cooperación internacional", "50000"),
         ]
         for slug, rows in ((PRISON_FUND, prison), (AGENCIES_FUND, agencies)):
             for day, donor, donor_name, amount in rows:
@@ -345,11 +345,11 @@ class _Builder:
         for month in range(42):  # June 2023 to November 2026, on the 28th
             day = _add_months(datetime.date(2023, 6, 28), month)
             if day.month % 3 == 0:
-                self._expense(PRISON_FUND, day, "90", "Movilidad y refrigerios de las visitas al penal")
+                self._expense(PRISON_FUND, day, "45", "Movilidad de las visitas al penal")
             if day.month == 12:
-                self._expense(PRISON_FUND, day, "250", "Materiales del taller de gestión empresarial en el penal")
+                self._expense(PRISON_FUND, day, "120", "Materiales del taller de gestión empresarial en el penal")
             if day >= datetime.date(2024, 1, 28):
-                self._expense(AGENCIES_FUND, day, "3800", "Sueldos, alquiler y servicios de las siete agencias")
+                self._expense(AGENCIES_FUND, day, "400", "Movilidad de las asesoras y materiales de las agencias")
 
     def _expense(self, slug, day, amount, description):
         data = {"amount": amount, "spent_on": day, "description": description}
@@ -457,7 +457,7 @@ class _Builder:
         # Who is late where: (woman, loan index) repaid late and so kept on her step; two women in arrears now;
         # four who no longer borrow (released, or back with their families' support).
         late_paid = {(0, 1), (3, 0), (5, 1), (8, 0), (10, 0)}
-        in_arrears = {6: 18, 11: 47}
+        in_arrears = {6: (1, 30), 11: (31, 60)}  # woman -> days in arrears now
         ended = {4: 5, 9: 9, 2: 3, 13: 7}  # woman -> months since her last credit was repaid
         for index, count in enumerate(PRISON_LOAN_COUNTS):
             late = {j for (woman, j) in late_paid if woman == index}
@@ -524,9 +524,11 @@ class _Builder:
                     disbursed = _add_months(DEMO_TODAY, -(repayments + ended_months))
                 else:
                     disbursed = _add_months(DEMO_TODAY, -last_elapsed)
+                disbursed -= datetime.timedelta(days=rng.randint(0, 20))
+                disbursed = disbursed.replace(day=min(disbursed.day, 28))
                 if arrears_days is not None:
                     plan.late = {}
-                    plan.paid_until = self._paid_until(plan, disbursed, arrears_days)
+                    plan.paid_until = self._paid_until(plan, disbursed, *arrears_days)
             else:
                 following = plans[0]
                 # Repaid before the next application: back from it by the gap and the lateness of this one.
@@ -549,15 +551,17 @@ class _Builder:
         self.plans.extend(plans)
 
     @staticmethod
-    def _paid_until(plan: PlannedLoan, disbursed: datetime.date, days: int) -> int:
-        """How many installments are repaid so that the oldest unpaid one is about `days` late today."""
+    def _paid_until(plan: PlannedLoan, disbursed: datetime.date, low: int, high: int) -> int:
+        """How many installments are repaid so that the oldest unpaid one is between `low` and `high` days late
+        today (as near as the monthly due dates allow)."""
         best, best_gap = 0, None
         for number in range(1, plan.repayments + 1):
             late = (DEMO_TODAY - _add_months(disbursed, number)).days
             if late <= 0:
                 break
-            if best_gap is None or abs(late - days) < best_gap:
-                best, best_gap = number - 1, abs(late - days)
+            gap = 0 if low <= late <= high else min(abs(late - low), abs(late - high))
+            if best_gap is None or gap < best_gap:
+                best, best_gap = number - 1, gap
         return best
 
     # The agencies
@@ -567,10 +571,10 @@ class _Builder:
         outcomes = (
             ["current"] * 190
             + ["ended"] * 66
-            + ["late:10"] * 15
-            + ["late:45"] * 9
-            + ["late:75"] * 7
-            + ["late:150"] * 10
+            + ["late:1:30"] * 15
+            + ["late:31:60"] * 9
+            + ["late:61:90"] * 7
+            + ["late:91:240"] * 10
             + ["written_off"] * 2
             + ["rescheduled"]
         )
@@ -650,11 +654,11 @@ class _Builder:
         if outcome == "ended":
             return _add_months(DEMO_TODAY, -(n + rng.randint(1, 10))) - day
         if outcome.startswith("late:"):
-            days = int(outcome.split(":")[1])
-            disbursed = _add_months(DEMO_TODAY, -rng.randint(days // 30 + 2, days // 30 + 4)) - day
+            low, high = (int(part) for part in outcome.split(":")[1:])
+            disbursed = _add_months(DEMO_TODAY, -rng.randint(low // 30 + 2, low // 30 + 4)) - day
             disbursed = disbursed.replace(day=min(disbursed.day, 28))
             plan.late = {}
-            plan.paid_until = self._paid_until(plan, disbursed, days)
+            plan.paid_until = self._paid_until(plan, disbursed, low, high)
             plan.follow_ups = 1
             return disbursed
         if outcome == "written_off":
