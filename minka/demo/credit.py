@@ -568,17 +568,12 @@ class _Builder:
 
     def _agencies_plan(self, agencies):
         rng = self.rng
-        outcomes = (
-            ["current"] * 190
-            + ["ended"] * 66
-            + ["late:1:30"] * 15
-            + ["late:31:60"] * 9
-            + ["late:61:90"] * 7
-            + ["late:91:240"] * 10
-            + ["written_off"] * 2
-            + ["rescheduled"]
-        )
-        assert len(outcomes) == AGENCIES_BORROWERS
+        # How each borrower's last loan stands today: late in every bucket, two written off, one rescheduled,
+        # about a fifth with no loan now, the rest current. AGENCIES_BORROWERS alone sets the size (and load time).
+        outcomes = ["late:1:30"] * 15 + ["late:31:60"] * 9 + ["late:61:90"] * 7 + ["late:91:240"] * 10
+        outcomes += ["written_off"] * 2 + ["rescheduled"]
+        outcomes += ["ended"] * (AGENCIES_BORROWERS * 22 // 100)
+        outcomes += ["current"] * (AGENCIES_BORROWERS - len(outcomes))
         rng.shuffle(outcomes)
         names = list(AGENCIES)
         weights = (30, 14, 12, 10, 12, 11, 11)
