@@ -118,13 +118,15 @@ def _due(row: Installment) -> engine.Parts:
     )
 
 
-def _event(loan: Loan, kind: str, on_date, user, *, amount=None, transaction=None, **data) -> LoanEvent:
+def _event(loan: Loan, kind: str, on_date, user, *, amount=None, transaction=None, rows=None, **data) -> LoanEvent:
+    """`rows`: the live installments, when the caller holds them up to date (saves adding them up again)."""
+    left = principal_outstanding(loan) if rows is None else sum((r.principal - r.principal_paid for r in rows), ZERO)
     return LoanEvent.objects.create(
         loan=loan,
         kind=kind,
         on_date=on_date,
         amount=amount,
-        principal_outstanding=principal_outstanding(loan),
+        principal_outstanding=left,
         transaction=transaction,
         by=user,
         data={key: str(value) for key, value in data.items()},
@@ -132,9 +134,9 @@ def _event(loan: Loan, kind: str, on_date, user, *, amount=None, transaction=Non
 
 
 def _bump(loan: Loan, *fields: str) -> None:
-    loan.version = F("version") + 1
+    # The row is locked (`_lock`), so the version read with it is the current one.
+    loan.version += 1
     loan.save(update_fields=["version", "updated_at", *fields])
-    loan.refresh_from_db(fields=["version"])
 
 
 def _check_date(loan: Loan, on_date: datetime.date, field: str = "on_date") -> None:
@@ -360,22 +362,24 @@ def disburse_loan(
 # Repayments -----------------------------------------------------------------------------------------------------
 
 
-def _refresh_arrears(loan: Loan, as_of: datetime.date) -> None:
-    """Days in arrears as of `as_of` (never moved back): the oldest installment due before it and still unpaid."""
+def _refresh_arrears(loan: Loan, as_of: datetime.date, rows: list[Installment] | None = None) -> None:
+    """Days in arrears as of `as_of` (never moved back): the oldest installment due before it and still unpaid.
+    `rows`: the live installments, when the caller holds them up to date."""
     as_of = max(as_of, loan.arrears_as_of or as_of)
-    overdue = [row for row in _live(loan).filter(due_date__lt=as_of) if _due(row).total > 0]
+    rows = _live(loan) if rows is None else rows
+    overdue = [row for row in rows if row.due_date < as_of and _due(row).total > 0]
     loan.overdue_since = min((row.due_date for row in overdue), default=None)
     loan.arrears_as_of = as_of
 
 
-def _close_if_repaid(loan: Loan, on_date: datetime.date, user) -> None:
-    rows = list(_live(loan))
+def _close_if_repaid(loan: Loan, on_date: datetime.date, user, rows: list[Installment] | None = None) -> None:
+    rows = list(_live(loan)) if rows is None else rows
     if any(_due(row).total > 0 for row in rows):
         return
     paid = [row for row in rows if row.paid_on] + list(loan.installments.filter(superseded=True, paid_on__isnull=False))
     loan.worst_days_late = max((max(0, (row.paid_on - row.due_date).days) for row in paid), default=0)
     loan.status, loan.closed_on, loan.overdue_since = LoanStatus.CLOSED, on_date, None
-    _event(loan, EventKind.CLOSED, on_date, user, worst_days_late=loan.worst_days_late)
+    _event(loan, EventKind.CLOSED, on_date, user, rows=rows, worst_days_late=loan.worst_days_late)
 
 
 @transaction.atomic
@@ -424,10 +428,10 @@ def record_repayment(
     _apply(movement, rows, split.parts, sign=1)
     loan.credit_balance = loan.credit_balance + split.overpayment
     _post_repayment(loan, movement, sign=1)
-    _close_if_repaid(loan, on_date, user)
-    _refresh_arrears(loan, on_date)
+    _close_if_repaid(loan, on_date, user, rows)
+    _refresh_arrears(loan, on_date, rows)
     _bump(loan, "credit_balance", "status", "closed_on", "worst_days_late", "overdue_since", "arrears_as_of")
-    _event(loan, EventKind.REPAID, on_date, user, amount=amount, transaction=movement, receipt=receipt)
+    _event(loan, EventKind.REPAID, on_date, user, amount=amount, transaction=movement, rows=rows, receipt=receipt)
     return movement
 
 

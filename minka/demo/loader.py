@@ -49,11 +49,11 @@ class DemoResult:
     logins: list[tuple[str, str]] = field(default_factory=list)
 
 
-def demo_load(*, people: bool = True) -> DemoResult:
+def demo_load(*, people: bool = True, credit: bool = True) -> DemoResult:
     """Loads the demo unless it is already there; returns whether it did, and the demo logins.
 
     `people=False` loads the network alone (organizations, programs, projects, users), which tests of the
-    network use to stay fast.
+    network use to stay fast; `credit=False` leaves out AMA's funds, for tests of the people and results.
     """
     territories_load_if_empty()
     with transaction.atomic():
@@ -76,6 +76,7 @@ def demo_load(*, people: bool = True) -> DemoResult:
             duplicates_find()
             # The results frameworks, whose computed indicators count the people just written.
             demo_results.results_load(programs=programs, organizations=organizations, users=_demo_users())
+        if people and credit:
             # AMA's two funds, played through the credit services by the fund's own logins.
             _users_load(programs, organizations, demo_credit.USERS)
             demo_credit.credit_load(programs=programs, organizations=organizations, users=_demo_users())

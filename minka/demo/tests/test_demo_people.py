@@ -40,11 +40,11 @@ def demo(django_db_setup, django_db_blocker):
     """The whole demo on an empty database, as `minka demo` loads it (all of Peru's territories first)."""
     with django_db_blocker.unblock(), transaction.atomic():
         with contextlib.suppress(Rollback), transaction.atomic():
-            assert demo_load().created
+            assert demo_load(credit=False).created
             first = natural_dump()
             raise Rollback
         assert not Program.objects.exists() and not Participant.objects.exists()
-        result = demo_load()
+        result = demo_load(credit=False)
         assert result.created
         yield {"result": result, "first_load": first}
         transaction.set_rollback(True)
@@ -453,7 +453,7 @@ def test_loading_again_changes_nothing(demo, db):
     counts = {model.__name__: model.objects.count() for model in PEOPLE_MODELS}
     dump = natural_dump()
 
-    again = demo_load()
+    again = demo_load(credit=False)
 
     assert again.created is False and again.logins == demo["result"].logins
     assert {model.__name__: model.objects.count() for model in PEOPLE_MODELS} == counts
