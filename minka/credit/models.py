@@ -13,6 +13,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from minka.core.models import TimeStampedModel
 
@@ -274,7 +275,7 @@ class LoanStatus(models.TextChoices):
     APPROVED = "approved", _("Aprobado")
     REJECTED = "rejected", _("Rechazado")
     ACTIVE = "active", _("Desembolsado")
-    CLOSED = "closed", _("Cancelado")
+    CLOSED = "closed", pgettext_lazy("estado de un crédito", "Cancelado")
     WRITTEN_OFF = "written_off", _("Castigado")
 
 

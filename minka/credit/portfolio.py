@@ -323,7 +323,7 @@ def _bucket_ranges(bounds: Sequence[int]) -> list[tuple[str, int, int | None]]:
 
 def _bucket_label(low: int, high: int | None) -> str:
     if low == 0:
-        return _("Al día")
+        return _("Sin atraso")
     if high is None:
         return _("Más de %(days)s días") % {"days": low - 1}
     return _("De %(low)s a %(high)s días") % {"low": low, "high": high}

@@ -93,7 +93,7 @@ class LoanApplicationForm(forms.Form):
     """A new application: the borrower among the people the user sees, a product of a fund the user operates."""
 
     borrower = PersonChoiceField(queryset=None, label=_("Prestataria/o"))
-    product = ProductChoiceField(queryset=None, label=_("Producto"))
+    product = ProductChoiceField(queryset=None, label=_("Producto de crédito"))
     amount = forms.DecimalField(label=_("Monto"), min_value=0.01, error_messages=AMOUNT_ERRORS, **AMOUNT)
     repayments = forms.IntegerField(
         label=_("Número de cuotas"),

@@ -202,7 +202,7 @@ def test_the_aging_table_follows_the_fund_buckets_and_adds_up_to_the_portfolio(b
         ("91+", 0, M("0.00")),
     ]
     assert sum(r.principal for r in rows) == portfolio.quality_on(loans=everything(book), on=DAY).gross_loan_portfolio
-    assert str(rows[0].label) == "Al día"
+    assert str(rows[0].label) == "Sin atraso"
     book.fund.arrears_buckets = "15,45"
     book.fund.save()
     assert [(r.code, r.loans) for r in portfolio.aging(loans=everything(book), on=DAY)] == [

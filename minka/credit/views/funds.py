@@ -322,7 +322,7 @@ def fund_portfolio(request, slug):
         "groups": [
             (_("Por sede o agencia"), _("Sede o agencia"), _named_groups(by_site, sites)),
             (_("Por asesor/a"), _("Asesor/a"), _named_groups(by_officer, officers)),
-            (_("Por producto"), _("Producto"), _named_groups(by_product, products)),
+            (_("Por producto"), _("Producto de crédito"), _named_groups(by_product, products)),
         ],
         "aging": portfolio.aging(loans=fund_loans, on=on),
         "trend": portfolio.trend(loans=fund_loans, on=on),
