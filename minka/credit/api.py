@@ -229,8 +229,9 @@ class InstallmentOut(Schema):
     interest: Money
     interest_waived: Money
     fees: Money
+    fees_waived: Money
     penalties: Money
-    total: Money = Field(..., description="principal + interest − interest_waived + fees + penalties.")
+    total: Money = Field(..., description="principal + interest − interest_waived + fees − fees_waived + penalties.")
     principal_paid: Money
     interest_paid: Money
     fees_paid: Money
@@ -567,8 +568,9 @@ def _detail(user, loan_id: int) -> Loan:
         .get(pk=loan_id)
     )
     live = [row for row in loan.installments.all() if not row.superseded]
-    parts = {name: sum((getattr(row, name) for row in live), ZERO) for name in ("principal", "fees", "penalties")}
+    parts = {name: sum((getattr(row, name) for row in live), ZERO) for name in ("principal", "penalties")}
     interest = sum((row.interest - row.interest_waived for row in live), ZERO)
+    parts["fees"] = sum((row.fees - row.fees_waived for row in live), ZERO)
     total = sum((row.total for row in live), ZERO)
     paid = sum((row.paid for row in live), ZERO)
     loan.totals = {**parts, "interest": interest, "total": total, "paid": paid, "outstanding": total - paid}

@@ -19,7 +19,7 @@ CENT = Decimal("0.01")
 UNPAID = (
     Q(principal_paid__lt=F("principal"))
     | Q(interest_paid__lt=F("interest") - F("interest_waived"))
-    | Q(fees_paid__lt=F("fees"))
+    | Q(fees_paid__lt=F("fees") - F("fees_waived"))
     | Q(penalties_paid__lt=F("penalties"))
 )
 
@@ -71,7 +71,7 @@ def close_of_day(as_of: datetime.date, *, fund: Fund | None = None) -> ClosedDay
 
 
 _UNPAID_SQL = """(i.principal_paid < i.principal OR i.interest_paid < i.interest - i.interest_waived
-    OR i.fees_paid < i.fees OR i.penalties_paid < i.penalties)"""
+    OR i.fees_paid < i.fees - i.fees_waived OR i.penalties_paid < i.penalties)"""
 
 
 def _tables() -> dict[str, str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max, Sum
+from django.db.models import F, Max, Q, Sum
 from django.utils.translation import gettext as _
 
 from minka.accounts import access
@@ -113,7 +113,7 @@ def _due(row: Installment) -> engine.Parts:
     return engine.Parts(
         row.principal - row.principal_paid,
         row.interest - row.interest_waived - row.interest_paid,
-        row.fees - row.fees_paid,
+        row.fees - row.fees_waived - row.fees_paid,
         row.penalties - row.penalties_paid,
     )
 
@@ -153,6 +153,8 @@ def apply_for_loan(*, user, product: LoanProduct, data: dict) -> Loan:
     """An application: the borrower, amount, term and planned use, checked against the product and the ladder."""
     fund = Fund.objects.select_for_update().get(pk=product.fund_id)
     require_operator(user, fund)
+    # The terms are copied from the product as saved, not from an instance the caller may hold from before a change.
+    product = LoanProduct.objects.get(pk=product.pk)
     if not product.is_active or not fund.is_active:
         raise _error(_("Este producto ya no se ofrece."), "inactive", "product")
     borrower = data.get("borrower")
@@ -482,6 +484,7 @@ class Payoff:
     fees: Decimal
     penalties: Decimal
     unearned_interest: Decimal
+    unearned_fees: Decimal = ZERO
 
     @property
     def total(self) -> Decimal:
@@ -492,7 +495,7 @@ def payoff_quote(loan: Loan, on_date: datetime.date) -> Payoff:
     """Principal still owed; interest of installments fallen due and, for the one running, the days elapsed of
     its period (to the cent, half to even); fees fallen due; penalties (only ever charged once earned); less what
     was paid of each. What a reschedule carried into its first new installment had fallen due: it is owed whole."""
-    parts, unearned = dict.fromkeys(PARTS, ZERO), ZERO
+    parts, unearned, unearned_fees = dict.fromkeys(PARTS, ZERO), ZERO, ZERO
     carried = _carried(loan)
     for row in _live(loan):
         due = _due(row)
@@ -503,11 +506,19 @@ def payoff_quote(loan: Loan, on_date: datetime.date) -> Payoff:
             parts["fees"] += due.fees
             continue
         interest, fees = carried.get(row.pk, (ZERO, ZERO))
-        parts["fees"] += min(due.fees, max(ZERO, fees - row.fees_paid))
+        fees_owed = _fees_kept(row, fees) - row.fees_paid
+        parts["fees"] += fees_owed
+        unearned_fees += due.fees - fees_owed
         owed = max(ZERO, _accrued(row, on_date, interest) - row.interest_paid)
         parts["interest"] += owed
         unearned += due.interest - owed
-    return Payoff(on_date, *parts.values(), unearned_interest=unearned)
+    return Payoff(on_date, *parts.values(), unearned_interest=unearned, unearned_fees=unearned_fees)
+
+
+def _fees_kept(row: Installment, carried: Decimal) -> Decimal:
+    """Of an installment not yet due, the fees a payoff keeps: what was paid, or what a reschedule carried into it
+    (fallen due before), whichever is more. The installment's own fee is not charged before it falls due."""
+    return max(row.fees_paid, min(row.fees, carried))
 
 
 def _accrued(row: Installment, on_date: datetime.date, carried: Decimal = ZERO) -> Decimal:
@@ -538,7 +549,8 @@ def _carried(loan: Loan) -> dict[int, tuple[Decimal, Decimal]]:
 
 @transaction.atomic
 def pay_off(*, user, loan: Loan, on_date: datetime.date, receipt: str = "", idempotency_key: str = "") -> Transaction:
-    """Closes the loan early: the interest not yet accrued is waived, then the payoff amount is paid."""
+    """Closes the loan early: the interest not yet accrued and the fees of installments not yet due are waived,
+    then the payoff amount is paid."""
     loan = _lock(loan)
     require_operator(user, loan.fund)
     if idempotency_key and Transaction.objects.filter(idempotency_key=idempotency_key, loan=loan).exists():
@@ -549,13 +561,21 @@ def pay_off(*, user, loan: Loan, on_date: datetime.date, receipt: str = "", idem
     quote = payoff_quote(loan, on_date)
     waived, carried = [], _carried(loan)
     for row in _live(loan).filter(due_date__gt=on_date):
-        accrued = _accrued(row, on_date, carried.get(row.pk, (ZERO, ZERO))[0])
-        keep = max(accrued, row.interest_paid)
-        row.interest_waived = row.interest - keep
+        interest, fees = carried.get(row.pk, (ZERO, ZERO))
+        row.interest_waived = row.interest - max(_accrued(row, on_date, interest), row.interest_paid)
+        row.fees_waived = row.fees - _fees_kept(row, fees)
         waived.append(row)
-    Installment.objects.bulk_update(waived, ["interest_waived"])
-    if quote.unearned_interest:
-        _event(loan, EventKind.INTEREST_WAIVED, on_date, user, amount=quote.unearned_interest)
+    Installment.objects.bulk_update(waived, ["interest_waived", "fees_waived"])
+    if quote.unearned_interest or quote.unearned_fees:
+        _event(
+            loan,
+            EventKind.INTEREST_WAIVED,
+            on_date,
+            user,
+            amount=quote.unearned_interest + quote.unearned_fees,
+            interest=quote.unearned_interest,
+            fees=quote.unearned_fees,
+        )
     if not quote.total:
         _close_if_repaid(loan, on_date, user)
         _bump(loan, "status", "closed_on", "worst_days_late", "overdue_since")
@@ -599,8 +619,10 @@ def reverse_transaction(*, user, movement: Transaction, on_date: datetime.date, 
     _post_repayment(loan, movement, sign=-1)
     if loan.status == LoanStatus.CLOSED:
         # Interest waived by a payoff was waived for closing the loan that day: open again, it is owed again.
-        restored = _live(loan).aggregate(total=Sum("interest_waived"))["total"] or ZERO
-        _live(loan).filter(interest_waived__gt=0).update(interest_waived=ZERO)
+        restored = _live(loan).aggregate(total=Sum(F("interest_waived") + F("fees_waived")))["total"] or ZERO
+        _live(loan).filter(Q(interest_waived__gt=0) | Q(fees_waived__gt=0)).update(
+            interest_waived=ZERO, fees_waived=ZERO
+        )
         loan.status, loan.closed_on = LoanStatus.ACTIVE, None
         _event(loan, EventKind.REOPENED, on_date, user, interest_restored=restored.quantize(CENT))
     _refresh_arrears(loan, on_date)

@@ -411,6 +411,7 @@ class Installment(models.Model):
     fees_paid = money_field(_("comisiones pagadas"))
     penalties_paid = money_field(_("moras pagadas"))
     interest_waived = money_field(_("interés condonado"))
+    fees_waived = money_field(_("comisiones condonadas"))
     paid_on = models.DateField(_("pagada el"), null=True, blank=True)
     superseded = models.BooleanField(
         _("reemplazada por reprogramación"), default=False, help_text=_("Se conserva como historia.")
@@ -433,6 +434,7 @@ class Installment(models.Model):
                 condition=Q(interest_waived__lte=models.F("interest")), name="interest_not_overwaived"
             ),
             models.CheckConstraint(condition=Q(fees_paid__lte=models.F("fees")), name="fees_not_overpaid"),
+            models.CheckConstraint(condition=Q(fees_waived__lte=models.F("fees")), name="fees_not_overwaived"),
             models.CheckConstraint(
                 condition=Q(penalties_paid__lte=models.F("penalties")), name="penalties_not_overpaid"
             ),
@@ -444,7 +446,7 @@ class Installment(models.Model):
 
     @property
     def total(self) -> Decimal:
-        return self.principal + self.interest - self.interest_waived + self.fees + self.penalties
+        return self.principal + self.interest - self.interest_waived + self.fees - self.fees_waived + self.penalties
 
     @property
     def paid(self) -> Decimal:
@@ -530,7 +532,7 @@ class EventKind(models.TextChoices):
     REPAID = "repaid", _("Pago")
     REVERSED = "reversed", _("Reversión de pago")
     PENALTY = "penalty", _("Mora cargada")
-    INTEREST_WAIVED = "interest_waived", _("Interés no devengado condonado")
+    INTEREST_WAIVED = "interest_waived", _("Interés no devengado y comisiones por vencer condonados")
     RESCHEDULED = "rescheduled", _("Reprogramación")
     REFUNDED = "refunded", _("Devolución de saldo a favor")
     WRITE_OFF_REQUESTED = "write_off_requested", _("Castigo solicitado")

@@ -445,7 +445,7 @@ def installments_due(loans: QuerySet, start: datetime.date, end: datetime.date) 
     """The installments (of the schedules in force) of disbursed `loans` due from `start` to `end`, except those
     falling due after their loan was closed or written off; `on_time` says whether each was paid in full by its
     due date."""
-    due = F("principal") + F("interest") - F("interest_waived") + F("fees")
+    due = F("principal") + F("interest") - F("interest_waived") + F("fees") - F("fees_waived")
     return (
         Installment.objects.filter(
             loan__in=loans.filter(status__in=DISBURSED), superseded=False, due_date__gte=start, due_date__lte=end
@@ -598,7 +598,7 @@ def loan_statement(*, loan: Loan, on: datetime.date | None = None) -> Statement:
         .order_by("number")
     )
     for inst in installments:
-        due_parts = (inst.principal, inst.interest - inst.interest_waived, inst.fees, inst.penalties)
+        due_parts = (inst.principal, inst.interest - inst.interest_waived, inst.fees - inst.fees_waived, inst.penalties)
         paid_parts = (inst.principal_by, inst.interest_by, inst.fees_by, inst.penalties_by)
         due, paid = sum(due_parts, ZERO), sum(paid_parts, ZERO)
         unpaid_core = inst.principal_by < inst.principal or inst.interest_by < due_parts[1]

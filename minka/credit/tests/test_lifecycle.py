@@ -221,3 +221,27 @@ def test_reschedule_keeps_the_old_installments_as_history(credit):
     assert loan.installments.filter(superseded=True).count() == 3
     assert len(change.previous_schedule) == 3
     assert services  # fund services are exercised by the fixture
+
+
+def test_payoff_waives_the_fees_of_installments_not_yet_due_and_a_reversal_restores_them(world):
+    from minka.credit.tests.conftest import credit_create
+
+    credit = credit_create(world)
+    services.update_product(user=world.admin_a, product=credit.product, data={"fee_per_installment": Decimal("2")})
+    loan = credit.loan(amount="300", repayments=3)
+    rows = list(loan.installments.order_by("number"))
+    assert [row.fees for row in rows] == [Decimal("2.00")] * 3
+    on = rows[0].due_date + datetime.timedelta(days=5)
+    quote = loans.payoff_quote(loan, on)
+    assert quote.fees == Decimal("2.00")  # the first installment's, fallen due; not the two to come
+    assert quote.unearned_fees == Decimal("4.00")
+    payment = loans.pay_off(user=credit.maker, loan=loan, on_date=on, receipt="P-2")
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.CLOSED
+    assert ledger.balances(credit.fund)[Account.FEE_INCOME] == Decimal("-2.00")
+    assert [row.fees_waived for row in loan.installments.order_by("number")] == [0, Decimal("2.00"), Decimal("2.00")]
+    loans.reverse_transaction(user=credit.checker, movement=payment, on_date=on, reason="Cheque sin fondos")
+    loan.refresh_from_db()
+    assert loan.status == LoanStatus.ACTIVE
+    assert not loan.installments.filter(fees_waived__gt=0).exists()
+    assert ledger.trial_balance(credit.fund).balanced
