@@ -1,7 +1,7 @@
 """Background work of the credit app, for django-tasks' database backend (`minka db_worker` runs the queue).
 
 The close of day is set-based and takes seconds, so the fund page's button runs it at once (`close_day.call`);
-a scheduler enqueues it nightly (`close_day.enqueue(date.isoformat())`).
+`minka serve` enqueues it every day (`minka.credit.nightly`).
 """
 
 import datetime

@@ -483,3 +483,13 @@ def test_collection_sheet_queries_do_not_grow_with_its_rows(credit, login):
     with CaptureQueriesContext(connection) as four:
         assert len(sheet_loans(body(client.get(url)))) == 4
     assert len(four) == len(one)
+
+
+def test_the_close_of_day_is_queued_once_a_day_while_loans_are_behind_it(credit):
+    from minka.credit import nightly
+
+    credit.loan(amount="300", repayments=6)
+    assert nightly.enqueue_if_due(D(2025, 2, 20))
+    call_command("db_worker", "--batch", stdout=StringIO(), stderr=StringIO())
+    assert not nightly.enqueue_if_due(D(2025, 2, 20)), "the day is closed: nothing more to queue"
+    assert nightly.enqueue_if_due(D(2025, 2, 21))

@@ -42,6 +42,7 @@ class Command(BaseCommand):
         # Bound before it is announced, so the printed address answers at once.
         server = create_server(application, host=host, port=port, threads=threads, ident="Minka")
         worker = None if no_worker else self.start_worker()
+        nightly = None if no_worker else self.start_nightly()
         # Ctrl-C stops waitress with KeyboardInterrupt; SIGTERM (a service manager's stop) does the same.
         signal.signal(signal.SIGTERM, interrupt)
         try:
@@ -51,6 +52,8 @@ class Command(BaseCommand):
             pass
         finally:
             server.close()
+            if nightly is not None:
+                nightly.set()
             if worker is not None:
                 self.stop_worker(worker)
             self.stdout.write(_("Minka se detuvo."))
@@ -78,6 +81,12 @@ class Command(BaseCommand):
             env=os.environ.copy(),
             start_new_session=True,
         )
+
+    def start_nightly(self):
+        # Loans are brought up to each day (arrears, late penalties) without a cron: see minka.credit.nightly.
+        from minka.credit import nightly
+
+        return nightly.start()
 
     def stop_worker(self, worker):
         if worker.poll() is None:
