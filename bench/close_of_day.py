@@ -189,6 +189,7 @@ def portfolio_generate(loans: int, *, as_of: datetime.date = AS_OF, seed: int = 
                         0,
                         0,
                         0,
+                        0,
                         due_date if paid else None,
                         False,
                     )
@@ -207,6 +208,7 @@ def portfolio_generate(loans: int, *, as_of: datetime.date = AS_OF, seed: int = 
             "fees_paid",
             "penalties_paid",
             "interest_waived",
+            "fees_waived",
             "paid_on",
             "superseded",
         )

@@ -371,6 +371,8 @@ def test_close_of_day_button_and_command(credit, login):
         call_command("credit", "close-day", "--fund", "no-existe", stdout=StringIO())
 
 
+# The worker closes its database connection when its batch is done: only a test outside a transaction survives it.
+@pytest.mark.django_db(transaction=True)
 def test_close_of_day_runs_from_the_queue(credit):
     loan = credit.loan(amount="300", repayments=6)
     result = tasks.close_day.enqueue("2025-02-20", credit.fund.pk)
@@ -485,6 +487,7 @@ def test_collection_sheet_queries_do_not_grow_with_its_rows(credit, login):
     assert len(four) == len(one)
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_close_of_day_is_queued_once_a_day_while_loans_are_behind_it(credit):
     from minka.credit import nightly
 
