@@ -237,6 +237,33 @@ def used_as_planned_records(scope: Scope, where: dict) -> QuerySet:
     return _borrower_records(verified_loans(scope), where, scope_day(scope))
 
 
+def disbursed_in_scope(scope: Scope) -> QuerySet:
+    return loans_in_scope(scope).filter(disbursed_on__gte=scope_start(scope), disbursed_on__lte=scope_day(scope))
+
+
+def loans_disbursed(scope: Scope, dims=()) -> Outcome:
+    """Credits granted (disbursed) in the window: each loan once; a cell's size is its distinct borrowers."""
+    day, loans = scope_day(scope), disbursed_in_scope(scope)
+    aggregates = {"n": Count("pk"), "people": Count("borrower", distinct=True)}
+
+    def cell(key, row):
+        return Cell(key, row["n"] or 0, row["people"] or 0)
+
+    cells = {}
+    if dims:
+        group = _group(dims, day)("")
+        cells = {tuple(row[a] for a in group): row for row in loans.values(**group).annotate(**aggregates).order_by()}
+    return Outcome(
+        total=cell((), loans.aggregate(**aggregates)),
+        cells=[cell(key, cells[key]) for key in _keys(cells, dims)],
+        age_reference=_reference(dims, day),
+    )
+
+
+def disbursed_records(scope: Scope, where: dict) -> QuerySet:
+    return _borrower_records(disbursed_in_scope(scope), where, scope_day(scope))
+
+
 # Over the scope's window: the fund's economics (no split) ------------------------------------------------------
 
 
@@ -284,6 +311,17 @@ def _expenses_and_losses(figures):
 # The catalogue ----------------------------------------------------------------------------------------------------
 
 CREDIT_MEASURES = (
+    Measure(
+        code="credit_loans_disbursed",
+        label=_("Créditos desembolsados"),
+        unit="other",
+        counts="people",
+        kind="count",
+        dimensions=CREDIT_DIMENSIONS,
+        compute=loans_disbursed,
+        records=disbursed_records,
+        description=_("Créditos desembolsados en el periodo, cada uno una vez (una persona puede tener varios)."),
+    ),
     Measure(
         code="credit_active_borrowers",
         label=_("Prestatarias/os activas/os"),

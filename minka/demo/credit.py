@@ -25,7 +25,7 @@ import calendar
 import datetime
 import random
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -812,16 +812,42 @@ class _Builder:
     def _milestones(self):
         """The seed's six- and twelve-month milestones as targets of indicators computed from the prison's loans.
 
-        Minka counts active borrowers and the quality of the loans; a count of credits granted is not among the
-        credit measures, so "25 % more credits" stays on the reported indicator of the results demo (1.1a)."""
-        wanted = ("credit_active_borrowers", "credit_on_time_rate", "credit_used_as_planned", "credit_par30")
+        "25 % more credits and 5 more borrowers in six months": the credits granted since the fund began (47 to
+        date, so 59 in six months and 71, the results demo's twelve-month figure, in twelve) and the women with a
+        current loan."""
+        wanted = (
+            "credit_loans_disbursed",
+            "credit_active_borrowers",
+            "credit_on_time_rate",
+            "credit_used_as_planned",
+            "credit_par30",
+        )
         if any(code not in MEASURES for code in wanted):
             return
         results = {result.code: result for result in Result.objects.filter(program=self.program)}
         if "1" not in results or "1.1" not in results:
             return
         borrowers = Loan.objects.filter(fund=self.funds[PRISON_FUND]).values("borrower").distinct().count()
+        granted = Loan.objects.filter(fund=self.funds[PRISON_FUND], disbursed_on__isnull=False).count()
         specs = [
+            (
+                results["1.1"],
+                {
+                    "code": "1.1e",
+                    "name_es": "Créditos otorgados por el fondo en el penal",
+                    "name_en": "Loans granted by the fund in the prison",
+                    "measure": "credit_loans_disbursed",
+                    "unit": Unit.OTHER,
+                    "unit_label": "créditos",
+                    "cumulative": True,
+                    "definition": "Créditos desembolsados desde el inicio del fondo. Hito de la propuesta: 25 % más "
+                    "créditos a seis meses.",
+                },
+                [
+                    ("2027-05", _more(granted, "1.25"), "Hito a seis meses: 25 % más créditos (semilla 004)."),
+                    ("2027-11", _more(granted, "1.5"), "Hito a doce meses (semilla 004)."),
+                ],
+            ),
             (
                 results["1"],
                 {
@@ -897,3 +923,8 @@ class _Builder:
                 results_services.target_save(
                     user=self.checker, indicator=indicator, period=period, value=Decimal(value), note=note
                 )
+
+
+def _more(count: int, factor: str) -> Decimal:
+    """A milestone as a whole number of credits, half up as the proposal rounds (47 × 1.5 = 70.5 → 71)."""
+    return (count * Decimal(factor)).quantize(Decimal(1), ROUND_HALF_UP)

@@ -306,6 +306,7 @@ def measure(book, code, by=(), **scope):
 
 def test_credit_measures_are_registered(book):
     assert {code for code in MEASURES if code.startswith("credit_")} == {
+        "credit_loans_disbursed",
         "credit_active_borrowers",
         "credit_gross_portfolio",
         "credit_par30",
@@ -316,6 +317,16 @@ def test_credit_measures_are_registered(book):
         "credit_portfolio_yield",
         "credit_self_sufficiency",
     }
+
+
+def test_credits_granted_count_each_loan_disbursed_in_the_window(book):
+    measure = MEASURES["credit_loans_disbursed"]
+    january = Scope(program_id=book.world.program_a.pk, start=D(2025, 1, 1), end=D(2025, 1, 31))
+    assert measure.compute(january).total.value == 4  # Ana, Bea, Dora, Eva; Carla's came in March
+    whole = measure.compute(Scope(program_id=book.world.program_a.pk, end=D(2025, 12, 31)), ("district",))
+    assert whole.total.value == 5
+    assert sum(cell.value for cell in whole.cells) == 5
+    assert set(measure.records(january, {}).values_list("given_names", flat=True)) == {"Ana", "Bea", "Dora", "Eva"}
 
 
 def test_the_portfolio_as_a_program_indicator(book):
