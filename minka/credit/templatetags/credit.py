@@ -3,6 +3,7 @@
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django import template
+from django.utils.translation import ngettext
 
 register = template.Library()
 
@@ -16,6 +17,18 @@ def money(amount, currency: str = "PEN") -> str:
     value = Decimal(amount).quantize(Decimal("0.01"), ROUND_HALF_EVEN)
     sign = "−" if value < 0 else ""
     return f"{sign}{SYMBOLS.get(currency, currency)} {abs(value):,.2f}"
+
+
+@register.filter
+def every(count, frequency: str) -> str:
+    """How often installments fall due, as a person says it: "cada mes", "cada 2 semanas"."""
+    count = int(count)
+    phrases = {
+        "days": ngettext("cada día", "cada %(count)s días", count),
+        "weeks": ngettext("cada semana", "cada %(count)s semanas", count),
+        "months": ngettext("cada mes", "cada %(count)s meses", count),
+    }
+    return phrases[frequency] % {"count": count}
 
 
 @register.filter

@@ -496,3 +496,12 @@ def test_the_close_of_day_is_queued_once_a_day_while_loans_are_behind_it(credit)
     call_command("db_worker", "--batch", stdout=StringIO(), stderr=StringIO())
     assert not nightly.enqueue_if_due(D(2025, 2, 20)), "the day is closed: nothing more to queue"
     assert nightly.enqueue_if_due(D(2025, 2, 21))
+
+
+def test_the_sheet_opens_on_the_site_where_the_fund_has_loans_running(credit, login):
+    Site.objects.create(
+        organization=credit.world.org_a, name="Agencia A, sin créditos", kind="agency", district_id="081201"
+    )
+    credit.loan(amount="300", repayments=6)
+    response = login(credit.maker).get(reverse("credit:collection_sheet", args=[credit.fund.slug]))
+    assert response.context["site"] == credit.world.site_a

@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as Forbidden
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Count, Sum
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -497,7 +497,15 @@ def collection_sheet(request, slug):
     if filters.is_bound and filters.is_valid():
         site, on = filters.cleaned_data["site"], filters.cleaned_data["date"]
     elif not filters.is_bound:
-        site = sites.first()
+        # First the site (or agency) where the fund has the most loans running: the sheet an officer most often wants.
+        busiest = (
+            Loan.objects.filter(fund=fund, status=LoanStatus.ACTIVE, site__isnull=False)
+            .values("site")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "site")
+            .first()
+        )
+        site = sites.filter(pk=busiest["site"]).first() if busiest else sites.first()
         filters = SheetFilterForm(sites=sites, initial={"date": today, "site": site})
     can_operate = access.fund_can_operate(user, fund)
     if site is None:

@@ -29,7 +29,7 @@ from minka.core.pages import form_add_error, paginate
 from minka.credit import engine, loans
 from minka.credit.forms import loans as forms
 from minka.credit.ladder import eligibility
-from minka.credit.models import ZERO, Frequency, Loan, LoanStatus, Transaction, TransactionKind
+from minka.credit.models import ZERO, Loan, LoanStatus, Transaction, TransactionKind
 
 # Helpers -------------------------------------------------------------------------------------------------------
 
@@ -477,7 +477,6 @@ def loan_detail(request, pk):
         "credit/loans/loan_detail.html",
         {
             "loan": loan,
-            "frequency": dict(Frequency.choices).get(loan.terms.get("frequency"), ""),
             "installments": [row for row in installments if not row.superseded],
             "superseded": [row for row in installments if row.superseded],
             "movements": loan.movements,
