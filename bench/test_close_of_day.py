@@ -5,7 +5,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Q
 
 from bench.close_of_day import AS_OF, bench_url, close_timed, portfolio_generate
@@ -50,10 +50,9 @@ def test_on_postgresql_it_uses_a_database_of_its_own():
     assert bench_url("sqlite:///var/bench.sqlite3") == "sqlite:///var/bench.sqlite3"
 
 
+@pytest.mark.postgresql  # the set-based close of day is PostgreSQL's
 @pytest.mark.django_db
 def test_on_postgresql_the_set_based_penalties_agree_with_the_python_ones_to_the_cent():
-    if connection.vendor != "postgresql":
-        pytest.skip("The set-based close of day is PostgreSQL's.")
     portfolio_generate(200, seed=7)
     # A tie: 2 % of S/ 1.25 is 2.5 cents, which half to even rounds to 2 (half up would make it 3).
     tie = Installment.objects.filter(due_date__lt=AS_OF - datetime.timedelta(days=10), principal_paid=0).first()

@@ -9,7 +9,6 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 
 from minka import cli
@@ -225,12 +224,6 @@ def test_bad_input_is_one_spanish_sentence_naming_the_flag_and_prints_nothing(ar
     assert out.getvalue() == ""
 
 
-INSTALLED = pytest.mark.skipif(
-    "minka.credit" not in settings.INSTALLED_APPS, reason="minka.credit is not in INSTALLED_APPS yet"
-)
-
-
-@INSTALLED
 def test_from_the_command_line(capsys):
     cli.main(["minka", "loan", "schedule", *BASE])
 
@@ -238,7 +231,6 @@ def test_from_the_command_line(capsys):
     assert report["totals"]["principal"] == "1000.00"
 
 
-@INSTALLED
 def test_from_the_command_line_bad_input_exits_non_zero_with_one_line(capsys):
     with pytest.raises(SystemExit) as exit_:
         cli.main(["minka", "loan", "schedule", "--principal", "-1", "--annual-rate", "1", "--repayments", "3"])

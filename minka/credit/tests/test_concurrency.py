@@ -12,7 +12,7 @@ import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connections
 from django.db.models import Count, F, Sum
 
 from minka.core.errors import ApplicationError
@@ -32,7 +32,7 @@ from minka.credit.models import (
 from minka.credit.tests.conftest import credit_create
 
 pytestmark = [
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="Row locks under load need PostgreSQL."),
+    pytest.mark.postgresql,  # row locks under load
     pytest.mark.django_db(transaction=True),
 ]
 
