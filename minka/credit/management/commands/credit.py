@@ -3,22 +3,18 @@ day: late penalties charged and days in arrears set. Running it again for the sa
 
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minka.core.commands import TranslatedCommand
 from minka.credit import tasks
 from minka.credit.models import Fund
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy("Tareas de los fondos de crédito: «minka credit close-day --help» muestra las opciones.")
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        # argparse cannot wrap a lazy string; by now the language is known.
-        self.help = str(self.help)
-        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
         actions = parser.add_subparsers(dest="action", required=True, metavar="close-day")

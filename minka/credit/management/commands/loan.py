@@ -10,11 +10,12 @@ import json
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minka.core.commands import TranslatedCommand
 from minka.credit import engine
 from minka.credit.engine import LoanTerms, TermsError
 
@@ -73,15 +74,10 @@ RANGE_MESSAGES = {
 }
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy("Cronogramas de préstamos: «minka loan schedule --help» muestra las opciones.")
     # Pure arithmetic: no model checks to run and no database to reach.
     requires_system_checks = []
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        # argparse cannot wrap a lazy string; by now the language is known.
-        self.help = str(self.help)
-        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
         # Plain gettext: argparse formats these as it builds the help, in the language active by then.

@@ -10,11 +10,12 @@ import textwrap
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minka.core.commands import TranslatedCommand
 from minka.core.errors import ApplicationError
 from minka.programs.models import Program
 from minka.results import selectors
@@ -28,13 +29,8 @@ COUNT_UNITS = (Unit.PEOPLE, Unit.ENTERPRISES, Unit.OTHER)
 NAME_WIDTH = 56
 
 
-class Command(BaseCommand):
+class Command(TranslatedCommand):
     help = gettext_lazy("Muestra los indicadores de un programa: valor, meta y avance, y su desagregación.")
-
-    def create_parser(self, prog_name, subcommand, **kwargs):
-        # argparse cannot wrap a lazy string; by now the language is known.
-        self.help = str(self.help)
-        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
         parser.add_argument(
