@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("minka.activities.urls")),
     path("", include("minka.enterprises.urls")),
     path("", include("minka.results.urls")),
+    path("", include("minka.iati.urls")),
     path("credito/", include("minka.credit.urls")),
     path("auditoria/", include("minka.audit.urls")),
     path("api/v1/", api.urls),

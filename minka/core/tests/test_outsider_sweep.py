@@ -172,6 +172,7 @@ def route_kwargs(world):
         "audit_list": {},
         "program_detail": program,
         "program_edit": program,
+        "program_iati": program,
         "phase_create": program,
         "phase_edit": {**program, "number": a.phase_a.number},
         "project_create": program,
