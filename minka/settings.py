@@ -204,3 +204,9 @@ NINJA_PAGINATION_PER_PAGE = 50
 
 # Where each age band of the indicators starts: under 15, 15–29 (youth, Ley 27802), 30–44, 45–64, 65 and over.
 AGE_BAND_STARTS = [int(age) for age in env_list("MINKA_AGE_BANDS", ["0", "15", "30", "45", "65"])]
+
+# How many rows one list download (CSV or XLSX) may hold: network admins and staff, and the other roles.
+MINKA_EXPORT_ROW_LIMITS = {
+    "staff": int(os.environ.get("MINKA_EXPORT_ROWS_STAFF", "1000000")),
+    "other": int(os.environ.get("MINKA_EXPORT_ROWS_OTHER", "100000")),
+}

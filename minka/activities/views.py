@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from minka.accounts import access
 from minka.activities import selectors, services
 from minka.activities.catalogue import activity_types_ensure
+from minka.activities.exports import ACTIVITY_COLUMNS, ATTENDANCE_COLUMNS
 from minka.activities.forms import (
     ActivityFilterForm,
     ActivityForm,
@@ -25,7 +26,8 @@ from minka.activities.forms import (
     ProgramChoiceForm,
     SessionForm,
 )
-from minka.activities.models import Session
+from minka.activities.models import Attendance, Session
+from minka.core import exports
 from minka.core.errors import ApplicationError
 from minka.core.pages import form_add_error, paginate
 from minka.programs import selectors as program_selectors
@@ -116,6 +118,15 @@ def activity_list(request):
         date_to=filters.get("date_to"),
         search=filters.get("q", ""),
     )
+    if exports.export_format(request):
+        if request.GET.get("of") == "attendance":
+            attendance = (
+                Attendance.objects.filter(session__activity__in=activities.values("pk"))
+                .select_related("session__activity", "participant")
+                .order_by("session__date", "session__activity__title", "pk")
+            )
+            return exports.export_response(request, rows=attendance, columns=ATTENDANCE_COLUMNS, filename="asistencia")
+        return exports.export_response(request, rows=activities, columns=ACTIVITY_COLUMNS, filename="actividades")
     context = {"form": form, **paginate(request, activities)}
     if _partial(request, "activity-table"):
         return render(request, "activities/_activity_table.html", context)

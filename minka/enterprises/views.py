@@ -19,9 +19,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minka.core import exports
 from minka.core.errors import ApplicationError, PermissionDenied
 from minka.core.pages import form_add_error, paginate
 from minka.enterprises import selectors, services
+from minka.enterprises.exports import ENTERPRISE_COLUMNS
 from minka.enterprises.forms import EnterpriseFilterForm, EnterpriseForm, MemberForm, RecordForm
 from minka.enterprises.models import Enterprise
 
@@ -82,6 +84,10 @@ def enterprise_list(request):
     enterprises = selectors.enterprise_list(
         user=user, visible=visible, search=filters.get("q", ""), **{name: filters.get(name, "") for name in FILTERS}
     )
+    if exports.export_format(request):
+        return exports.export_response(
+            request, rows=enterprises, columns=ENTERPRISE_COLUMNS, filename="emprendimientos"
+        )
     context = {"form": form, **paginate(request, enterprises)}
     if _partial(request, "enterprise-table"):
         return render(request, "enterprises/_enterprise_table.html", context)

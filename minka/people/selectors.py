@@ -70,6 +70,24 @@ def person_list(*, user, q: str = "", program=None, organization=None, district:
     return _name_search(people, search_key(q))
 
 
+def enrollments_of(*, user, people, program=None, organization=None) -> QuerySet:
+    """The enrollments of the listed people (a QuerySet, or the ranked list of a name search) that the user sees:
+    those of her organizations and of the programs she coordinates or audits; with the list's program or
+    organization filter, only those."""
+    visible = access.field_records_visible_filter(user)
+    if visible is None:
+        return Enrollment.objects.none()
+    ids = people.values("pk") if isinstance(people, QuerySet) else [person.pk for person in people]
+    enrollments = Enrollment.objects.filter(visible, participant__in=ids)
+    if program is not None:
+        enrollments = enrollments.filter(program=program)
+    if organization is not None:
+        enrollments = enrollments.filter(organization=organization)
+    return enrollments.select_related("participant", "program", "organization").order_by(
+        "participant__paternal_surname", "participant__given_names", "participant_id", "enrolled_on", "pk"
+    )
+
+
 def is_dni_query(text: str) -> bool:
     """Whether a search is (the start of) a DNI: digits, perhaps with dots, spaces or a check character."""
     compact = re.sub(r"[\s.\-]", "", text or "")

@@ -20,9 +20,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minka.accounts import access
+from minka.core import exports
 from minka.core.errors import ApplicationError
 from minka.core.pages import form_add_error, paginate
 from minka.people import selectors, services
+from minka.people.exports import ENROLLMENT_COLUMNS, PERSON_COLUMNS
 from minka.people.forms import (
     ConsentForm,
     EnrollmentCreateForm,
@@ -120,6 +122,11 @@ def person_list(request):
         district=filters.get("district", ""),
         sex=filters.get("sex", ""),
     )
+    if request.method == "GET" and exports.export_format(request):
+        if request.GET.get("of") == "enrollments":
+            rows = selectors.enrollments_of(user=user, people=people, program=program, organization=organization)
+            return exports.export_response(request, rows=rows, columns=ENROLLMENT_COLUMNS, filename="inscripciones")
+        return exports.export_response(request, rows=people, columns=PERSON_COLUMNS, filename="personas")
     if request.method == "POST":
         request.GET = params  # the page links keep the filters (and never the DNI)
     context = {

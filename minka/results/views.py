@@ -21,11 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minka.accounts import access
+from minka.core import exports
 from minka.core.errors import ApplicationError, PermissionDenied
 from minka.core.pages import form_add_error, paginate
 from minka.results import selectors, services
 from minka.results.arithmetic import SMALL_CELL
 from minka.results.dimensions import DIMENSIONS, value_labels
+from minka.results.exports import INDICATOR_COLUMNS, indicator_rows
 from minka.results.forms import (
     EvidenceForm,
     IndicatorFilterForm,
@@ -158,6 +160,10 @@ def results_framework(request, slug):
     tree = selectors.framework(
         user=user, program=program, period=applied["period"], phase=applied["phase"], restricted=restricted
     )
+    if exports.export_format(request):
+        return exports.export_response(
+            request, rows=indicator_rows(tree), columns=INDICATOR_COLUMNS, filename=f"indicadores-{program.slug}"
+        )
     can_edit = access.program_can_edit(user, program)
     query = urlencode(_filter_query(applied))
     return render(

@@ -24,9 +24,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minka.accounts import access
+from minka.core import exports
 from minka.core.errors import ApplicationError
 from minka.core.pages import form_add_error, paginate
 from minka.credit import engine, loans
+from minka.credit.exports import LOAN_COLUMNS, PAYMENT_COLUMNS
 from minka.credit.forms import loans as forms
 from minka.credit.ladder import eligibility
 from minka.credit.models import ZERO, Loan, LoanStatus, Transaction, TransactionKind
@@ -124,7 +126,17 @@ def loan_list(request):
             rows = rows.filter(**{name: filters[name]})
     if filters.get("arrears"):
         rows = rows.filter(status=LoanStatus.ACTIVE, overdue_since__isnull=False)
-    context = {"form": form, **paginate(request, rows.order_by("-applied_on", "-pk"))}
+    rows = rows.order_by("-applied_on", "-pk")
+    if exports.export_format(request):
+        if request.GET.get("of") == "payments":
+            payments = (
+                Transaction.objects.filter(kind=TransactionKind.REPAYMENT, loan__in=rows.values("pk"))
+                .select_related("loan__fund", "loan__borrower")
+                .order_by("on_date", "pk")
+            )
+            return exports.export_response(request, rows=payments, columns=PAYMENT_COLUMNS, filename="pagos")
+        return exports.export_response(request, rows=rows, columns=LOAN_COLUMNS, filename="creditos")
+    context = {"form": form, **paginate(request, rows)}
     if _partial(request, "loan-table"):
         return render(request, "credit/loans/_loan_table.html", context)
     context["can_apply"] = bool(forms.operated_funds(user))
