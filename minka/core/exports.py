@@ -37,6 +37,8 @@ CENT = Decimal("0.01")
 DATE_FORMAT = "yyyy-mm-dd"
 
 TEXT, INTEGER, DECIMAL, MONEY, DATE, BOOLEAN = "text", "integer", "decimal", "money", "date", "boolean"
+# A spreadsheet runs a cell that starts like a formula; a name typed as "=HYPERLINK(…)" must stay text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -142,6 +144,8 @@ def _csv_text(value, kind: str) -> Any:
         return format(Decimal(value).quantize(CENT), "f")
     if isinstance(value, Decimal):
         return format(value, "f")
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
     return value
 
 
@@ -184,7 +188,12 @@ def _xlsx_cell(sheet, value, kind: str):
         return cell
     if isinstance(value, (int, float, Decimal)):
         return value
-    return str(value)
+    text = str(value)
+    if text.startswith("="):  # openpyxl would write it as a formula
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"
+        return cell
+    return text
 
 
 def xlsx_file(rows, columns: list[Column], *, title: str = "Minka"):

@@ -251,6 +251,17 @@ def test_typed_cells_in_the_xlsx():
     assert empty.value is None
 
 
+def test_text_that_looks_like_a_formula_stays_text():
+    columns = [Column("Nombre", lambda r: r[0]), Column("Saldo", lambda r: r[1], MONEY)]
+    rows = [('=HYPERLINK("http://example.com","clic")', Decimal("-5"))]
+    line = list(exports.csv_lines(rows, columns))[1]
+    assert next(csv.reader([line])) == ['\'=HYPERLINK("http://example.com","clic")', "-5.00"]
+    sheet = openpyxl.load_workbook(exports.xlsx_file(rows, columns)).active
+    name, balance = next(sheet.iter_rows(min_row=2, max_row=2))
+    assert (name.data_type, name.value) == ("s", '=HYPERLINK("http://example.com","clic")')
+    assert balance.value == -5
+
+
 # The row limit --------------------------------------------------------------------------------------------------
 
 
