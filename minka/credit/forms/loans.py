@@ -131,6 +131,10 @@ class LoanApplicationForm(forms.Form):
         ).order_by("name")
         self.fields["site"].queryset = Site.objects.filter(organization__in=organizations).order_by("name")
         self.fields["applied_on"].initial = _today
+        # An officer of one fund with one product should not have to pick it.
+        products = list(self.fields["product"].queryset[:2])
+        if len(products) == 1 and "product" not in self.initial:
+            self.initial["product"] = products[0].pk
 
     def chosen(self, name):
         """The borrower or product picked so far (bound or initial), for the eligibility shown beside the form."""

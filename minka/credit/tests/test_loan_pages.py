@@ -343,3 +343,8 @@ def test_the_list_answers_a_filter_change_with_its_table_in_constant_queries(
     with django_assert_max_num_queries(len(few)):
         response = client.get(url("loan_list"), {"status": "active"}, headers=hx)
     assert "4 créditos" in body(response)
+
+
+def test_the_only_product_an_officer_offers_comes_chosen(credit, login):
+    response = login(credit.maker).get(reverse("credit:loan_create"))
+    assert response.context["form"]["product"].value() == credit.product.pk
