@@ -177,7 +177,6 @@ def test_close_of_day_sets_arrears_and_charges_penalties_once(world):
 
 
 def test_payoff_charges_interest_only_as_far_as_accrued(credit):
-    loan = credit.loan(amount="1000", repayments=1, product=None, borrower=credit.borrower("Eva")) if False else None
     loan = credit.loan(amount="300", repayments=3)
     rows = list(loan.installments.order_by("number"))
     midway = rows[0].from_date + (rows[0].due_date - rows[0].from_date) // 2
@@ -220,7 +219,6 @@ def test_reschedule_keeps_the_old_installments_as_history(credit):
     assert sum(row.principal for row in live) == Decimal("300.00")
     assert loan.installments.filter(superseded=True).count() == 3
     assert len(change.previous_schedule) == 3
-    assert services  # fund services are exercised by the fixture
 
 
 def test_payoff_waives_the_fees_of_installments_not_yet_due_and_a_reversal_restores_them(world):
