@@ -36,6 +36,11 @@ class Program(TimeStampedModel):
     catalysts = models.ManyToManyField(
         Organization, related_name="catalyzed_programs", blank=True, verbose_name=_("organizaciones catalizadoras")
     )
+    public_results = models.BooleanField(
+        _("página pública de resultados"),
+        default=False,
+        help_text=_("Publica sin inicio de sesión los indicadores agregados y las historias con consentimiento."),
+    )
 
     class Meta:
         ordering = ["name_es"]
