@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "minka.results",
     "minka.credit",
     "minka.iati",
+    "minka.reports",
     "minka.stories",
     "minka.demo",
 ]
