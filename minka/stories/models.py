@@ -6,6 +6,7 @@ Donor reports and the public results page read `Story.objects.publishable()` and
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -122,6 +123,20 @@ class Story(TimeStampedModel):
 
     def __str__(self):
         return self.title
+
+    def clean(self):
+        errors = {}
+        if self.visibility == StoryVisibility.PUBLIC and not (
+            self.consent_to_publish and self.consent_recorded_on and self.consent_recorded_by_id
+        ):
+            errors["visibility"] = _(
+                "Solo se publica una historia cuando está registrado el consentimiento para publicarla "
+                "(fecha y quién lo registró)."
+            )
+        if self.project_id and self.program_id and self.project.program_id != self.program_id:
+            errors["project"] = _("El proyecto pertenece a otro programa.")
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def is_publishable(self) -> bool:
