@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "minka.iati",
     "minka.reports",
     "minka.stories",
+    "minka.public",
     "minka.demo",
 ]
 

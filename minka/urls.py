@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("minka.enterprises.urls")),
     path("", include("minka.results.urls")),
     path("", include("minka.iati.urls")),
+    path("", include("minka.stories.urls")),
+    path("", include("minka.public.urls")),
     path("credito/", include("minka.credit.urls")),
     path("auditoria/", include("minka.audit.urls")),
     path("api/v1/", api.urls),
