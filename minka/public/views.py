@@ -7,8 +7,8 @@ away), a few splits as tables, and the publishable stories. No person is named e
 consented; nothing links to a record.
 
 The page is the same for every visitor who asks in one language, so shared caches may keep it for five minutes:
-it reads no session or cookie (the language comes from `?lang=` or the browser's Accept-Language), carries no
-form or token, and is rendered without the request so no context processor touches the user.
+its language comes from `?lang=` or the browser's Accept-Language (never from a login's setting), it carries no
+form, token or cookie, and it is rendered without the request so no context processor reads the user.
 """
 
 from dataclasses import dataclass
