@@ -27,6 +27,10 @@ PUBLIC = {
     "password_reset_complete",
     "language_set",
     "health",
+    # A program's public results page and its stories' photos: open to all once its coordination switches the
+    # page on, a 404 for everyone before (minka/public/tests).
+    "public_results",
+    "public_story_photo",
 }
 # Reference data every logged-in user may read: Peru's territories.
 SHARED_REFERENCE = {"territory_list", "territory_detail", "district_search"}
@@ -46,6 +50,7 @@ TRACES_OF_A = [
     "Indicador secreto de Alfa",
     "Fondo Alfa",
     "FONDO-ALFA-",
+    "Historia secreta de Alfa",
 ]
 
 
@@ -101,6 +106,23 @@ def results_create(world):
         "report_review": {**program, "pk": report.pk},
         "evidence_download": {**program, "pk": evidence.pk},
         "period_reopen": {**program, "pk": lock.pk},
+    }
+
+
+def story_routes(world) -> dict:
+    """An internal story of program A."""
+    from minka.stories.models import Story
+
+    story = Story.objects.create(program=world.program_a, title="Historia secreta de Alfa", text="…")
+    program = {"slug": world.program_a.slug}
+    return {
+        "story_list": program,
+        "story_create": program,
+        "public_results_toggle": program,
+        **{
+            name: {**program, "pk": story.pk}
+            for name in ("story_detail", "story_edit", "story_delete", "story_consent_withdraw", "story_photo")
+        },
     }
 
 
@@ -232,6 +254,8 @@ def route_kwargs(world):
         **results_create(a),
         # Credit
         **credit_routes(a),
+        # Stories
+        **story_routes(a),
     }
 
 
