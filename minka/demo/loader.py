@@ -26,6 +26,7 @@ from minka.demo import credit as demo_credit
 from minka.demo import network
 from minka.demo import people as demo_people
 from minka.demo import results as demo_results
+from minka.demo import stories as demo_stories
 from minka.network.models import Organization, Site, Territory
 from minka.network.territories import territories_data, territories_load_if_empty
 from minka.people.duplicates import duplicates_find
@@ -80,6 +81,8 @@ def demo_load(*, people: bool = True, credit: bool = True) -> DemoResult:
             # AMA's two funds, played through the credit services by the fund's own logins.
             _users_load(programs, organizations, demo_credit.USERS)
             demo_credit.credit_load(programs=programs, organizations=organizations, users=_demo_users())
+        # The seeds' stories, their consent recorded by each program's coordination (Rocío linked when she exists).
+        demo_stories.stories_load(programs=programs, users=_demo_users())
     return DemoResult(created=True, logins=demo_logins())
 
 
