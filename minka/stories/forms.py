@@ -63,11 +63,13 @@ class StoryForm(forms.ModelForm):
             self.fields["visibility"].help_text = _("La coordinación del programa decide qué historias se publican.")
 
     def clean(self):
-        """As the service does: no consent, no publication; and the consent is recorded by whoever records it
-        (set here too, so the model's own check sees it while the form validates; the service sets it again)."""
+        """As the service does: consent taken back makes the story internal; and the consent is recorded by
+        whoever records it (set here too, so the model's own check sees it while the form validates; the service
+        sets it again)."""
         data = super().clean()
         if not data.get("consent_to_publish"):
-            data["visibility"] = StoryVisibility.INTERNAL
+            if self.instance.consent_to_publish:
+                data["visibility"] = StoryVisibility.INTERNAL
         elif self.instance.consent_recorded_by_id is None:
             self.instance.consent_recorded_by = self.user
         return data

@@ -79,8 +79,13 @@ def photo_check(photo) -> None:
 
 
 def _consent_fields(user, data: dict, story: Story) -> dict:
-    """Who recorded the consent is the user recording it; without consent the story goes back to internal."""
+    """Who recorded the consent is the user recording it. Consent taken back makes the story internal; a story
+    asked to be public without consent is refused, saying why."""
     if not data.get("consent_to_publish", story.consent_to_publish):
+        wants_public = data.get("visibility", story.visibility) == StoryVisibility.PUBLIC
+        if wants_public and not story.consent_to_publish:
+            message = _("Para publicar la historia, registre antes el consentimiento de la persona.")
+            raise ApplicationError(message, fields={"visibility": [message]})
         data["visibility"] = StoryVisibility.INTERNAL
         return data
     recorded_on = data.get("consent_recorded_on", story.consent_recorded_on)
