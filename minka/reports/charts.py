@@ -220,11 +220,15 @@ def trend_chart(title: str, points: list[tuple], *, target=None, unit: str = "",
     )
 
 
-def progress_chart(title: str, items: list[tuple], *, unit: str = "", units: Sequence[str] = ()) -> Chart:
+def progress_chart(
+    title: str, items: list[tuple], *, unit: str = "", units: Sequence[str] = (), shares: Sequence = ()
+) -> Chart:
     """One row per (label, actual, target): the label, a bar of the way from 0 to the target (full, in green,
     once the target is reached) and "actual / target (x %)"; "sin meta" where there is no target.
 
-    Headline indicators often mix units: `units`, when given, is the unit of each row and overrides `unit`."""
+    Headline indicators often mix units: `units`, when given, is the unit of each row and overrides `unit`.
+    `shares`, when given, is each row's progress in percent as worked out elsewhere (from a baseline, or for an
+    indicator where less is better); by default it is actual over target."""
     columns = [_("Indicador"), _("Valor"), _("Meta"), _("Avance (%)")]
     if not items:
         return _empty(title, columns)
@@ -233,7 +237,7 @@ def progress_chart(title: str, items: list[tuple], *, unit: str = "", units: Seq
     for index, (label, actual, target) in enumerate(items):
         row_unit = units[index] if units else unit
         y = index * row_height
-        share = progress(actual, target)
+        share = shares[index] if shares else progress(actual, target)
         rows.append([label, actual, target, share])
         parts.append(_text(0, y + 12, str(label), weight="600"))
         if target is None:
