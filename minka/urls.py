@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("minka.enterprises.urls")),
     path("", include("minka.results.urls")),
     path("", include("minka.iati.urls")),
+    path("", include("minka.reports.urls")),
     path("", include("minka.stories.urls")),
     path("", include("minka.public.urls")),
     path("credito/", include("minka.credit.urls")),
