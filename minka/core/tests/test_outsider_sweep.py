@@ -195,6 +195,7 @@ def route_kwargs(world):
         "program_detail": program,
         "program_edit": program,
         "program_iati": program,
+        "program_dashboard": program,
         "phase_create": program,
         "phase_edit": {**program, "number": a.phase_a.number},
         "project_create": program,
