@@ -63,7 +63,8 @@ def test_the_headline_numbers_are_the_engines(client, world, network):
 
 def test_the_splits_and_the_map_count_what_the_engine_counts(client, world, network):
     tree = page(client, world.coordinator_a)
-    by_sex = {cell.labels["sex"]: cell.value for cell in indicator_value(network.reach, by="sex", user=world.coordinator_a).cells}
+    engine = indicator_value(network.reach, by="sex", user=world.coordinator_a)
+    by_sex = {cell.labels["sex"]: cell.value for cell in engine.cells}
     assert by_sex == {"Mujer": 8, "Hombre": 2}
     assert sorted(table_rows(tree, "split-sex")) == [["Hombre", "2"], ["Mujer", "8"]]
     assert table_rows(tree, "split-province") == [["Quispicanchi", "10"]]
