@@ -126,6 +126,23 @@ def story_routes(world) -> dict:
     }
 
 
+def donor_report_routes(world) -> dict:
+    """A donor report of program A, asked for by its coordinator."""
+    from minka.reports.models import DonorReport
+
+    report = DonorReport.objects.create(
+        program=world.program_a, language="es", format="pdf", requested_by=world.coordinator_a
+    )
+    program = {"slug": world.program_a.slug}
+    return {
+        "donor_report_list": program,
+        **{
+            name: {**program, "pk": report.pk}
+            for name in ("donor_report_detail", "donor_report_status", "donor_report_download")
+        },
+    }
+
+
 def credit_routes(world) -> dict:
     """Organization A's fund with a product, a disbursed loan and a payment on it."""
     from minka.credit import loans as credit_loans
@@ -257,6 +274,8 @@ def route_kwargs(world):
         **credit_routes(a),
         # Stories
         **story_routes(a),
+        # Donor reports
+        **donor_report_routes(a),
     }
 
 
