@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from minka.credit.models import Contribution, Expense, Fund, Loan
@@ -186,9 +187,10 @@ def period_of(start: datetime.date | None, end: datetime.date | None) -> Period 
 
 def _period_text(report: DonorReport) -> str:
     if report.period_start:
+        # Months in words: 1 de enero de 2024, Jan. 1, 2024; never a 01/02 a reader could take either way.
         return _("del %(start)s al %(end)s") % {
-            "start": report.period_start.strftime("%d/%m/%Y"),
-            "end": report.period_end.strftime("%d/%m/%Y"),
+            "start": date_format(report.period_start, "DATE_FORMAT"),
+            "end": date_format(report.period_end, "DATE_FORMAT"),
         }
     if report.phase:
         return report.phase.name

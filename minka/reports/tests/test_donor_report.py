@@ -22,6 +22,7 @@ from minka.reports.models import DonorReport
 from minka.results import services as results_services
 from minka.results.tests.conftest import Builder
 from minka.stories.models import Story, StoryVisibility
+from minka.stories.tests.conftest import photo_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -227,3 +228,16 @@ def test_a_project_report_counts_the_project_alone(alpha):
     content, _pdf, _workbook = build(report_of(alpha, project=alpha.project_a))
     assert next(r for r in content.indicators if r.code == "P").actual == counted()
     assert [f.funder for f in content.funding] == ["Fundación Gamma"]
+
+
+def test_a_published_story_s_photo_is_in_the_pdf(alpha, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    story = Story.objects.publishable().get()
+    story.photo = photo_upload("rocio.jpg")
+    story.photo_description = "Rocío con sus tejidos"
+    story.save()
+    _content, pdf, _workbook = build(report_of(alpha))
+    # WeasyPrint shares one image among its pages' resources: one picture, whichever page lists it.
+    assert len({image.name for page in PdfReader(io.BytesIO(pdf)).pages for image in page.images}) == 1
+    _content, pdf, _workbook = build(report_of(alpha, start=D(2025, 1, 1), end=D(2025, 12, 31)))
+    assert not any(page.images for page in PdfReader(io.BytesIO(pdf)).pages)  # the story was told in 2024
