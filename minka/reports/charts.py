@@ -38,7 +38,8 @@ TRACK = "#e6eaeb"
 DONE = "#236b3a"
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans', sans-serif"
 
-WIDTH = 480  # viewBox width of every chart: a phone shows it at about 1:1.4, a desktop column at about 1:1
+WIDTH = 360  # viewBox width of every chart: about 1:1 on a phone, a little larger in a desktop column
+FONT_SIZE, SMALL = 14, 12  # in viewBox units: 12 px and 10 px at the width a phone gives a chart
 
 
 @dataclass
@@ -73,7 +74,7 @@ def svg_document(*, width: float, height: float, title: str, body: str, defs: st
     body = body.replace("{uid}", uid)
     return mark_safe(  # noqa: S308 - every piece of text in `title` and `body` is escaped where it is built
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" width="100%" '
-        f'role="img" aria-labelledby="{uid}-title" font-family="{FONT}" font-size="12" fill="{INK}">'
+        f'role="img" aria-labelledby="{uid}-title" font-family="{FONT}" font-size="{FONT_SIZE}" fill="{INK}">'
         f'<title id="{uid}-title">{escape(title)}</title>'
         f"{f'<defs>{defs}</defs>' if defs else ''}{body}</svg>"
     )
@@ -85,12 +86,19 @@ def _n(number) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _text(x, y, content: str, *, size=12, anchor="start", fill=INK, weight="") -> str:
+def _text(x, y, content: str, *, size=FONT_SIZE, anchor="start", fill=INK, weight="") -> str:
     weight = f' font-weight="{weight}"' if weight else ""
     return (
         f'<text x="{_n(x)}" y="{_n(y)}" font-size="{size}" text-anchor="{anchor}" fill="{fill}"{weight}>'
         f"{escape(content)}</text>"
     )
+
+
+def fit(text: str, room: float = WIDTH, size: float = FONT_SIZE) -> str:
+    """`text` cut with an ellipsis to about what fits in `room` units at `size` (the picture's <title> and the
+    table keep it whole)."""
+    most = max(int(room / (size * 0.56)), 4)
+    return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
 def _hidden_note(values) -> str:
@@ -127,7 +135,7 @@ def bar_chart(title: str, items: list[tuple], *, unit: str = "", target=None, la
     columns = [label_column or _("Categoría"), _("Valor")]
     if not items:
         return _empty(title, columns)
-    label_height, bar_height, gap, value_room = 16, 14, 10, 104
+    label_height, bar_height, gap, value_room = 18, 16, 10, 100
     row_height = label_height + bar_height + gap
     track = WIDTH - value_room
     known = _known([value for _label, value in items] + [target])
@@ -137,16 +145,16 @@ def bar_chart(title: str, items: list[tuple], *, unit: str = "", target=None, la
     for index, (label, value) in enumerate(items):
         y = index * row_height
         bar_y = y + label_height
-        parts.append(_text(0, y + 12, str(label)))
+        parts.append(_text(0, y + 14, fit(str(label))))
         if value is None:
-            parts.append(_text(0, bar_y + 11, "—", fill=MUTED))
+            parts.append(_text(0, bar_y + 13, "—", fill=MUTED))
             continue
         length = max(Decimal(value), Decimal(0)) * scale
         parts.append(
             f'<rect x="0" y="{_n(bar_y)}" width="{_n(length)}" height="{bar_height}" fill="{BAR}" '
             f'data-value="{value}"><title>{escape(label)}: {escape(number_label(value, unit))}</title></rect>'
         )
-        parts.append(_text(float(length) + 4, bar_y + 11, number_label(value, unit), weight="600"))
+        parts.append(_text(float(length) + 4, bar_y + 13, number_label(value, unit), weight="600"))
     height = len(items) * row_height - gap + 2
     note = _hidden_note(value for _label, value in items)
     if target is not None and scale:
@@ -165,13 +173,13 @@ def bar_chart(title: str, items: list[tuple], *, unit: str = "", target=None, la
     )
 
 
-def trend_chart(title: str, points: list[tuple], *, target=None, unit: str = "", max_labels: int = 8) -> Chart:
+def trend_chart(title: str, points: list[tuple], *, target=None, unit: str = "", max_labels: int = 6) -> Chart:
     """Vertical bars, one per (period label, value), on an axis from 0 to a round top; `target` is a dashed
     horizontal line. With more periods than `max_labels`, only every n-th period is named under the axis."""
     columns = [_("Periodo"), _("Valor")]
     if not points:
         return _empty(title, columns)
-    height, left, bottom, top_room = 220, 52, 22, 16
+    height, left, bottom, top_room = 230, 52, 26, 20
     plot_width, plot_height = WIDTH - left - 4, height - bottom - top_room
     base = top_room + plot_height
     known = _known([value for _label, value in points] + [target])
@@ -180,17 +188,18 @@ def trend_chart(title: str, points: list[tuple], *, target=None, unit: str = "",
     slot = plot_width / len(points)
     bar_width = slot * 0.7
     every = math.ceil(len(points) / max_labels)
-    show_values = len(points) <= 12
+    show_values = len(points) <= 8
     parts = []
     for fraction in (0, Decimal("0.5"), 1):
         y = base - float(axis_top * fraction * scale)
         parts.append(f'<line x1="{left}" y1="{_n(y)}" x2="{WIDTH}" y2="{_n(y)}" stroke="{TRACK}" stroke-width="1"/>')
-        parts.append(_text(left - 4, y + 4, number_label(axis_top * fraction, unit), size=10, anchor="end", fill=MUTED))
+        tick = number_label(axis_top * fraction, unit)
+        parts.append(_text(left - 4, y + 4, tick, size=SMALL, anchor="end", fill=MUTED))
     for index, (label, value) in enumerate(points):
         x = left + index * slot + (slot - bar_width) / 2
         middle = x + bar_width / 2
         if value is None:
-            parts.append(_text(middle, base - 4, "—", size=11, anchor="middle", fill=MUTED))
+            parts.append(_text(middle, base - 4, "—", size=SMALL, anchor="middle", fill=MUTED))
         else:
             bar = max(Decimal(value), Decimal(0)) * scale
             parts.append(
@@ -199,9 +208,10 @@ def trend_chart(title: str, points: list[tuple], *, target=None, unit: str = "",
                 f"{escape(number_label(value, unit))}</title></rect>"
             )
             if show_values:
-                parts.append(_text(middle, base - float(bar) - 3, number_label(value, unit), size=10, anchor="middle"))
+                label_y = base - float(bar) - 4
+                parts.append(_text(middle, label_y, number_label(value, unit), size=SMALL, anchor="middle"))
         if index % every == 0:
-            parts.append(_text(middle, height - 6, str(label), size=10, anchor="middle", fill=MUTED))
+            parts.append(_text(middle, height - 6, str(label), size=SMALL, anchor="middle", fill=MUTED))
     note = _hidden_note(value for _label, value in points)
     if target is not None:
         y = base - float(Decimal(target) * scale)
@@ -232,28 +242,28 @@ def progress_chart(
     columns = [_("Indicador"), _("Valor"), _("Meta"), _("Avance (%)")]
     if not items:
         return _empty(title, columns)
-    row_height, bar_height = 58, 12
+    row_height, bar_height = 68, 14
     parts, rows = [], []
     for index, (label, actual, target) in enumerate(items):
         row_unit = units[index] if units else unit
         y = index * row_height
         share = shares[index] if shares else progress(actual, target)
         rows.append([label, actual, target, share])
-        parts.append(_text(0, y + 12, str(label), weight="600"))
+        parts.append(_text(0, y + 14, fit(str(label)), weight="600"))
         if target is None:
             parts.append(_text(0, y + 40, f"{number_label(actual, row_unit)} · {_('sin meta')}", fill=MUTED))
             continue
-        parts.append(f'<rect x="0" y="{y + 18}" width="{WIDTH}" height="{bar_height}" fill="{TRACK}"/>')
+        parts.append(f'<rect x="0" y="{y + 22}" width="{WIDTH}" height="{bar_height}" fill="{TRACK}"/>')
         summary = f"{number_label(actual, row_unit)} / {number_label(target, row_unit)}"
         if share is not None:
             reached = min(max(share, Decimal(0)), Decimal(100))
             colour = DONE if share >= 100 else BAR
             parts.append(
-                f'<rect x="0" y="{y + 18}" width="{_n(WIDTH * reached / 100)}" height="{bar_height}" '
+                f'<rect x="0" y="{y + 22}" width="{_n(WIDTH * reached / 100)}" height="{bar_height}" '
                 f'fill="{colour}" data-value="{actual}"><title>{escape(label)}</title></rect>'
             )
             summary += f" ({number_label(share, 'percent')})"
-        parts.append(_text(0, y + 46, summary))
+        parts.append(_text(0, y + 54, summary))
     height = len(items) * row_height - 8
     return Chart(
         title=title,

@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.template.defaultfilters import floatformat
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -34,9 +35,10 @@ LEVELS = ("department", "province", "district")
 PARENT_LEVEL = {"province": "department", "district": "province"}
 CLASS_COLOURS = ("#fbe3d6", "#f2b48f", "#dd8153", "#b5542a", "#7a2e10")
 NO_DATA = "#e4e8e9"
-WIDTH = 400
-MIN_HEIGHT, MAX_HEIGHT = 260, 600  # the view is widened or heightened to stay within these
-LEGEND_HEIGHT = 62
+WIDTH = 360  # like the charts: about 1:1 on a phone
+MIN_HEIGHT, MAX_HEIGHT = 240, 540  # the view is widened or heightened to stay within these
+LEGEND_HEIGHT = 66
+LEGEND_FONT, LABEL_FONT = 12, 11
 TOLERANCE = 0.6  # SVG units a simplified outline may stray from the original (under a pixel on a phone)
 MAX_LABELS = 40  # more names than this would cover the map (and weigh); the table alternative names them all
 MARGIN = 0.15  # share of the focus's larger side added around it
@@ -246,31 +248,41 @@ def _focus_box(codes: list[str]) -> tuple[Box | None, dict[str, dict]]:
     return box, outlines
 
 
+def _edge_label(edge: Decimal, unit: str) -> str:
+    """A class edge, short enough for five classes side by side on a phone (soles without cents)."""
+    text = floatformat(edge, "-1g")
+    return f"{text} %" if unit == "percent" else text
+
+
 def _legend(edges: list[Decimal], unit: str, top: float, hidden: bool) -> str:
     parts, swatch = [], (WIDTH - 20) / 5
-    if edges:
+    text = f'font-size="{LEGEND_FONT}" fill="{MUTED}"'
+    if edges and edges[0] == edges[-1]:  # one value everywhere: one class
+        parts.append(f'<rect x="10" y="{top + 6:.1f}" width="{swatch:.1f}" height="14" fill="{CLASS_COLOURS[4]}"/>')
+        parts.append(
+            f'<text x="{swatch + 16:.1f}" y="{top + 18:.1f}" {text}>{escape(_edge_label(edges[0], unit))}</text>'
+        )
+    elif edges:
         for index, colour in enumerate(CLASS_COLOURS):
             x = 10 + index * swatch
-            parts.append(f'<rect x="{x:.1f}" y="{top + 4:.1f}" width="{swatch:.1f}" height="12" fill="{colour}"/>')
+            parts.append(f'<rect x="{x:.1f}" y="{top + 6:.1f}" width="{swatch:.1f}" height="14" fill="{colour}"/>')
         for index, edge in enumerate(edges):
             anchor = "start" if index == 0 else "end" if index == 5 else "middle"
             parts.append(
-                f'<text x="{10 + index * swatch:.1f}" y="{top + 29:.1f}" font-size="10" text-anchor="{anchor}" '
-                f'fill="{MUTED}">{escape(number_label(edge, unit, places=1))}</text>'
+                f'<text x="{10 + index * swatch:.1f}" y="{top + 35:.1f}" text-anchor="{anchor}" {text}>'
+                f"{escape(_edge_label(edge, unit))}</text>"
             )
-    y = top + 42
+    y = top + 46
     parts.append(
-        f'<rect x="10" y="{y:.1f}" width="14" height="12" fill="{NO_DATA}" stroke="{MUTED}" stroke-width=".5"/>'
+        f'<rect x="10" y="{y:.1f}" width="16" height="14" fill="{NO_DATA}" stroke="{MUTED}" stroke-width=".5"/>'
     )
-    parts.append(f'<text x="28" y="{y + 10:.1f}" font-size="10" fill="{MUTED}">{escape(_("Sin datos"))}</text>')
+    parts.append(f'<text x="32" y="{y + 12:.1f}" {text}>{escape(_("Sin datos"))}</text>')
     if hidden:
         parts.append(
-            f'<rect x="130" y="{y:.1f}" width="14" height="12" fill="url(#{{uid}}-hidden)" stroke="{MUTED}" '
+            f'<rect x="140" y="{y:.1f}" width="16" height="14" fill="url(#{{uid}}-hidden)" stroke="{MUTED}" '
             'stroke-width=".5"/>'
         )
-        parts.append(
-            f'<text x="148" y="{y + 10:.1f}" font-size="10" fill="{MUTED}">{escape(_("Oculto (menos de 5)"))}</text>'
-        )
+        parts.append(f'<text x="162" y="{y + 12:.1f}" {text}>{escape(_("Oculto (menos de 5)"))}</text>')
     return "".join(parts)
 
 
@@ -279,7 +291,7 @@ def _outline(data: str, colour: str, width: str) -> str:
 
 
 def _label(x: float, y: float, text: str) -> str:
-    common = f'x="{x:.1f}" y="{y:.1f}" font-size="9" text-anchor="middle"'
+    common = f'x="{x:.1f}" y="{y:.1f}" font-size="{LABEL_FONT}" text-anchor="middle"'
     return (
         f'<text {common} fill="#fff" stroke="#fff" stroke-width="2.5" stroke-linejoin="round">{escape(text)}</text>'
         f'<text {common} fill="{INK}">{escape(text)}</text>'

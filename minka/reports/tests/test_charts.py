@@ -36,7 +36,7 @@ def test_bars_are_proportional_to_the_values_and_print_them():
     chart = bar_chart("Por provincia", [("Quispicanchi", 40), ("Urcos", Decimal("10")), ("Nieva", 20)])
     root = parse(chart)
     widths = [float(rect.get("width")) for rect in bars(root)]
-    assert widths[0] == pytest.approx(WIDTH - 104)  # the largest value fills the track
+    assert widths[0] == pytest.approx(WIDTH - 100)  # the largest value fills the track
     assert widths[1] / widths[0] == pytest.approx(0.25, abs=0.005)
     assert widths[2] / widths[0] == pytest.approx(0.5, abs=0.005)
     texts = [t.text for t in root.iter(f"{SVG}text")]
@@ -63,8 +63,8 @@ def test_a_target_line_sits_where_its_value_falls():
     chart = bar_chart("Por socio", [("Alfa", 50), ("Beta", 25)], target=100)
     root = parse(chart)
     line = root.find(f"{SVG}line")
-    assert float(line.get("x1")) == pytest.approx(WIDTH - 104)  # the target is the largest figure
-    assert float(bars(root)[0].get("width")) == pytest.approx((WIDTH - 104) / 2)
+    assert float(line.get("x1")) == pytest.approx(WIDTH - 100)  # the target is the largest figure
+    assert float(bars(root)[0].get("width")) == pytest.approx((WIDTH - 100) / 2)
 
 
 def test_labels_and_values_are_escaped():
@@ -87,7 +87,7 @@ def test_trend_bars_are_proportional_and_labels_thin_out():
     assert len(heights) == 24
     assert heights[11] / heights[0] == pytest.approx(12, rel=0.02)
     period_labels = [t.text for t in root.iter(f"{SVG}text") if t.text.startswith("P")]
-    assert period_labels == ["P01", "P04", "P07", "P10", "P13", "P16", "P19", "P22"]  # every third of 24: 8 at most
+    assert period_labels == ["P01", "P05", "P09", "P13", "P17", "P21"]  # every fourth of 24: 6 at most
     assert chart.rows == [list(point) for point in points]
 
 

@@ -54,9 +54,9 @@ def test_the_headline_numbers_are_the_engines(client, world, network):
     engine = indicator_value(network.reach, user=world.coordinator_a)
     assert engine.value == 10
     assert headline(tree, "P1", "value") == "10"
-    assert headline(tree, "P1", "target") == "20"
-    assert headline(tree, "P1", "progress") == "50,0 %"
-    assert headline(tree, "R1", "target") == "sin meta"
+    assert headline(tree, "P1", "goal") == "20"
+    assert headline(tree, "P1", "share") == "50,0 %"
+    assert headline(tree, "R1", "goal") == "sin meta"
     # The progress chart draws the same figures, and its table gives them to screen readers.
     assert table_rows(tree, "headline-chart")[0][:3] == ["P1 · Indicador P1", "10", "20"]
 
