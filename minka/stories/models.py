@@ -57,7 +57,16 @@ class Story(TimeStampedModel):
     language = models.CharField(
         _("idioma en que está escrita"), max_length=2, choices=StoryLanguage.choices, default=StoryLanguage.ES
     )
-    photo = models.ImageField(_("foto"), upload_to="stories/%Y/", blank=True, max_length=250)
+    photo = models.ImageField(
+        _("foto"),
+        upload_to="stories/%Y/",
+        blank=True,
+        max_length=250,
+        width_field="photo_width",
+        height_field="photo_height",
+    )
+    photo_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    photo_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     photo_description = models.CharField(
         _("descripción de la foto"),
         max_length=250,

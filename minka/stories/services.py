@@ -9,11 +9,15 @@ The rule: a story is public only while the consent to publish it is recorded (da
 user who records it). Withdrawing the consent makes the story internal at once. Every write is audited.
 """
 
+import io
+from pathlib import Path
+
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from minka.accounts import access
 from minka.audit.services import audit_create, audit_delete, audit_update, record_snapshot
@@ -39,7 +43,9 @@ STORY_FIELDS = (
     "visibility",
 )
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
-PHOTO_FORMATS = {"JPEG", "PNG", "WEBP"}
+PHOTO_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}  # what Pillow reads → the stored file's extension
+PHOTO_MAX_SIDE = 1280
+PHOTO_SAVE_OPTIONS = {"JPEG": {"quality": 82, "optimize": True}, "PNG": {"optimize": True}, "WEBP": {"quality": 80}}
 
 
 def story_can_publish(user, program) -> bool:
@@ -59,23 +65,31 @@ def story_can_edit(user, story: Story) -> bool:
     return story.visibility == StoryVisibility.INTERNAL and story_can_draft(user, story.program)
 
 
-def photo_check(photo) -> None:
-    """A JPEG, PNG or WebP image of at most 5 MB; anything else is refused with a message that says why."""
+def photo_prepare(photo) -> ContentFile:
+    """A JPEG, PNG or WebP image of at most 5 MB, made ready to publish: turned upright, no longer than
+    PHOTO_MAX_SIDE on its longer side (light on a phone), and saved again without its metadata (a camera's GPS
+    position could tell where the person lives). Anything else is refused with a message that says why."""
     if photo.size > PHOTO_MAX_BYTES:
         message = _("La foto pesa más de 5 MB: redúzcala antes de subirla.")
         raise ApplicationError(message, fields={"photo": [message]})
     try:
         photo.seek(0)
         with Image.open(photo) as image:
-            found = image.format
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        found = None
-    finally:
-        photo.seek(0)
-    if found not in PHOTO_FORMATS:
+            image_format = image.format
+            if image_format not in PHOTO_FORMATS:
+                raise UnidentifiedImageError(image_format)
+            image.load()
+            upright = ImageOps.exif_transpose(image)
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
         message = _("El archivo no es una foto JPEG, PNG o WebP.")
-        raise ApplicationError(message, fields={"photo": [message]})
+        raise ApplicationError(message, fields={"photo": [message]}) from None
+    upright.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+    if image_format == "JPEG" and upright.mode not in ("RGB", "L"):
+        upright = upright.convert("RGB")
+    buffer = io.BytesIO()
+    upright.save(buffer, format=image_format, **PHOTO_SAVE_OPTIONS[image_format])
+    stem = Path(photo.name).stem[:80] or "foto"
+    return ContentFile(buffer.getvalue(), name=f"{stem}.{PHOTO_FORMATS[image_format]}")
 
 
 def _consent_fields(user, data: dict, story: Story) -> dict:
@@ -115,7 +129,7 @@ def _photo_field(data: dict) -> None:
     elif photo is False:
         data["photo"] = ""
     elif isinstance(photo, UploadedFile):
-        photo_check(photo)
+        data["photo"] = photo_prepare(photo)
 
 
 def _check_links(program, data: dict) -> None:

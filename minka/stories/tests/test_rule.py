@@ -1,10 +1,13 @@
 """The rule of stories: public only with the consent to publish recorded (when, by whom), in the model's check,
 the database's constraint and the services; withdrawing consent makes a story internal."""
 
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
+from PIL import Image
 
 from minka.audit.models import AuditEvent
 from minka.core.errors import ApplicationError, PermissionDenied
@@ -166,3 +169,20 @@ def test_deleting_a_story_removes_its_photo(world, django_capture_on_commit_call
         services.story_delete(user=world.coordinator_a, story=story)
     assert not Story.objects.exists() and not storage.exists(name)
     assert AuditEvent.objects.filter(model="stories.story", action="delete").count() == 1
+
+
+def test_a_photo_is_made_light_and_loses_its_metadata(world):
+    """A big camera photo is stored at most 1280 px on its longer side, without its EXIF (a GPS position could
+    tell where the person lives)."""
+    exif = Image.Exif()
+    exif[0x010F] = "CamaraSecreta"  # Make
+    buffer = io.BytesIO()
+    Image.new("RGB", (3000, 2000), (10, 120, 60)).save(buffer, format="JPEG", exif=exif)
+    assert b"CamaraSecreta" in buffer.getvalue()
+    upload = SimpleUploadedFile("IMG_0001.JPG", buffer.getvalue(), content_type="image/jpeg")
+    story = services.story_save(user=world.coordinator_a, program=world.program_a, data=story_data(photo=upload))
+    assert (story.photo_width, story.photo_height) == (1280, 853)
+    stored = story.photo.read()
+    assert b"CamaraSecreta" not in stored
+    with Image.open(io.BytesIO(stored)) as image:
+        assert image.size == (1280, 853) and image.format == "JPEG"
