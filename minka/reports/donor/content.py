@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from minka.credit.models import Contribution, Expense, Fund, Loan
 from minka.credit.portfolio import period_figures, quality_on
-from minka.programs.models import Disbursement, FundingCommitment, ProjectPartner
+from minka.programs.models import Disbursement, FundingCommitment, PartnerRole, ProjectPartner
 from minka.reports import charts, maps
 from minka.reports.charts import Chart
 from minka.reports.models import DonorReport
@@ -27,7 +27,7 @@ from minka.results import selectors
 from minka.results.arithmetic import PERCENT_PLACES, SMALL_CELL, progress
 from minka.results.dimensions import DIMENSIONS
 from minka.results.measures import MEASURES
-from minka.results.models import Indicator, Unit
+from minka.results.models import Indicator, PeriodKind, Unit
 from minka.results.periods import Period, month_period, quarter_period, year_period
 from minka.stories.models import Story
 
@@ -252,6 +252,15 @@ def _target(indicator: Indicator, value: selectors.IndicatorValue, *, project, p
     return selectors.target_for(indicator, phase=phase) if period is not None else None
 
 
+def _target_label(target) -> str:
+    """The period a target is set for, as a reader names it."""
+    if target.period_kind == PeriodKind.PROGRAM:
+        return _("todo el programa")
+    if target.period_kind == PeriodKind.PHASE and target.phase:
+        return target.phase.name
+    return target.period_label
+
+
 def _unit_label(indicator: Indicator) -> str:
     return indicator.unit_label if indicator.unit == Unit.OTHER else str(Unit(indicator.unit).label)
 
@@ -294,7 +303,7 @@ def indicator_row(indicator: Indicator, *, project, period, phase) -> IndicatorR
     target = _target(indicator, value, project=project, period=period, phase=phase)
     row.actual = _figure(value)
     if target is not None:
-        row.target, row.target_label = target.value, target.period_label or _("todo el programa")
+        row.target, row.target_label = target.value, _target_label(target)
         if not value.suppressed:
             row.progress = progress(
                 value.value, target.value, indicator.baseline_value, descending=indicator.direction == "descending"
@@ -515,14 +524,15 @@ def _stories(program, project, phase, start, end) -> list[StoryItem]:
 
 
 def _partners(program, projects) -> list[tuple[str, str]]:
+    """The organizations by role: funders, catalysts (the program's and the projects'), and those who carry the
+    projects out (their leads and implementers), then allies."""
     by_role = defaultdict(set)
-    for catalyst in program.catalysts.all():
-        by_role[_("Catalizadoras")].add(catalyst.name)
-    for project in projects:
-        by_role[_("Organizaciones responsables")].add(project.lead_organization.name)
+    by_role[PartnerRole.CATALYST] = {catalyst.name for catalyst in program.catalysts.all()}
+    by_role[PartnerRole.IMPLEMENTER] = {project.lead_organization.name for project in projects}
     for partner in ProjectPartner.objects.filter(project__in=projects).select_related("organization"):
-        by_role[partner.get_role_display()].add(partner.organization.name)
-    return [(role, ", ".join(sorted(names))) for role, names in by_role.items()]
+        by_role[partner.role].add(partner.organization.name)
+    order = (PartnerRole.FUNDER, PartnerRole.CATALYST, PartnerRole.IMPLEMENTER, PartnerRole.ALLY)
+    return [(str(role.label), ", ".join(sorted(by_role[role]))) for role in order if by_role[role]]
 
 
 def _notes(content: Content) -> list[str]:
