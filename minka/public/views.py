@@ -3,8 +3,8 @@
 It exists only while the program's coordination has switched it on (`Program.public_results`); otherwise it is
 a 404 for everyone. It shows what a funder may see and less: the indicators with value, target and progress as
 `indicator_value(restricted=True)` computes them (figures under five people hidden, and whatever would give them
-away), a few splits as tables, and the publishable stories. No person is named except a storyteller, as she
-consented; nothing links to a record.
+away), a few splits as tables, the publishable stories, and the funding committed and received per currency.
+No person is named except a storyteller, as she consented; nothing links to a record.
 
 The page is the same for every visitor who asks in one language, so shared caches may keep it for five minutes:
 its language comes from `?lang=` or the browser's Accept-Language (never from a login's setting), it carries no
@@ -12,8 +12,11 @@ form, token or cookie, and it is rendered without the request so no context proc
 """
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
@@ -21,7 +24,8 @@ from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation.trans_real import parse_accept_lang_header
 
-from minka.programs.models import Program
+from minka.programs.models import FundingCommitment, Program
+from minka.programs.selectors import MONEY, funding_totals
 from minka.results.arithmetic import SMALL_CELL
 from minka.results.dimensions import DIMENSIONS
 from minka.results.measures import MEASURES
@@ -84,6 +88,14 @@ def public_indicators(program) -> list[PublicIndicator]:
     return shown
 
 
+def public_funding(program) -> list[dict]:
+    """Committed and received (disbursed) per currency, over all the program's projects: sums, no contracts."""
+    commitments = FundingCommitment.objects.filter(project__program=program).annotate(
+        disbursed=Coalesce(Sum("disbursements__amount"), Value(Decimal("0")), output_field=MONEY)
+    )
+    return funding_totals(commitments)
+
+
 def public_results(request, slug):
     program = _public_program(slug)
     language = _language(request)
@@ -94,6 +106,7 @@ def public_results(request, slug):
                 "program": program,
                 "indicators": public_indicators(program),
                 "stories": publishable_of(program),
+                "funding": public_funding(program),
                 "small_cell": SMALL_CELL,
                 "language": language,
                 "other_language": "en" if language == "es" else "es",

@@ -1,13 +1,17 @@
 """The public results page: off is a 404 for everyone; on, the same figures as the funders' view, small cells
 hidden, consented stories only, and no trace of a person's record; light and cacheable."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
+from django.utils import translation
 
+from minka.programs.models import Disbursement
 from minka.public.tests.conftest import DNI_PREFIX, MEN, WOMEN
-from minka.public.views import public_indicators
+from minka.public.views import public_funding, public_indicators
 from minka.results.selectors import indicator_value
 
 pytestmark = pytest.mark.django_db
@@ -108,3 +112,14 @@ def test_the_target_and_progress_are_shown(client, public):
     html = client.get(url()).content.decode()
     row = html.split('id="indicator-P1"')[1].split("</tr>")[0]
     assert ">20<" in row and "50,0 %" in row
+
+
+def test_funding_committed_and_received_per_currency(world, client, public):
+    Disbursement.objects.create(commitment=world.commitment_a, amount=Decimal("25000.00"),
+                                disbursed_on=datetime.date(2024, 3, 1))  # fmt: skip
+    [eur] = public_funding(world.program_a)
+    assert (eur["currency"], eur["committed"], eur["disbursed"]) == ("EUR", Decimal("100000.00"), Decimal("25000.00"))
+    html = client.get(url()).content.decode()
+    with translation.override("es"):
+        assert f"EUR {floatformat(Decimal('25000.00'), '2g')}" in html
+    assert "CONV-ALFA-1" not in html  # sums, not the contracts
