@@ -3,7 +3,8 @@
 Who writes: the program's editors (coordinators, admins of its catalysts) write any story and are the only ones
 who make one public. The staff of the program's organizations (admins, field and credit officers), who hear the
 testimonies, draft and correct internal stories and record the consent they gathered; a story already public is
-the coordination's to change or remove.
+the coordination's to change or remove, but anyone who drafts may record that the person took her consent back,
+since it must take effect at once.
 
 The rule: a story is public only while the consent to publish it is recorded (date, and who recorded it: the
 user who records it). Withdrawing the consent makes the story internal at once. Every write is audited.
