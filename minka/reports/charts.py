@@ -97,7 +97,7 @@ def _text(x, y, content: str, *, size=FONT_SIZE, anchor="start", fill=INK, weigh
 def fit(text: str, room: float = WIDTH, size: float = FONT_SIZE) -> str:
     """`text` cut with an ellipsis to about what fits in `room` units at `size` (the picture's <title> and the
     table keep it whole)."""
-    most = max(int(room / (size * 0.56)), 4)
+    most = max(int(room / (size * 0.62)), 4)  # a bold average character is about 0.6 of the font size
     return text if len(text) <= most else text[: most - 1].rstrip() + "…"
 
 
