@@ -172,13 +172,19 @@ def indicator_scope(
     phase: Phase | None = None,
     territory_codes: tuple[str, ...] = (),
     organization_ids: tuple[int, ...] = (),
+    project_ids: tuple[int, ...] = (),
 ) -> Scope:
-    """The records an indicator counts for a period (from the very start when it is cumulative) and phase."""
+    """The records an indicator counts for a period (from the very start when it is cumulative) and phase, narrowed
+    to the partners and projects asked for."""
     phase = phase or indicator.phase
     organizations = tuple(o.pk for o in indicator.organizations.all())
     if organization_ids:
         organizations = tuple(set(organizations) & set(organization_ids)) if organizations else organization_ids
         organizations = organizations or (0,)  # asked for partners the indicator does not count: nothing
+    projects = tuple(p.pk for p in indicator.projects.all())
+    if project_ids:
+        projects = tuple(set(projects) & set(project_ids)) if projects else project_ids
+        projects = projects or (0,)  # asked for projects the indicator does not count: nothing
     territories = tuple(t.pk for t in indicator.territories.all())
     if territory_codes:
         territories = _territories_within(territories, territory_codes)
@@ -187,7 +193,7 @@ def indicator_scope(
         phase_id=phase.pk if phase else None,
         phase_start=phase.start_date if phase else None,
         phase_end=phase.end_date if phase else None,
-        project_ids=tuple(p.pk for p in indicator.projects.all()),
+        project_ids=projects,
         organization_ids=organizations,
         activity_categories=tuple(indicator.activity_categories),
         territory_codes=territories,
@@ -213,6 +219,7 @@ def indicator_value(
     by: tuple[str, ...] | str = (),
     territory_codes: tuple[str, ...] = (),
     organization_ids: tuple[int, ...] = (),
+    project_ids: tuple[int, ...] = (),
     restricted: bool | None = None,
 ) -> IndicatorValue:
     """The indicator's value for a period and phase, with its target and progress, split by `by`.
@@ -226,7 +233,12 @@ def indicator_value(
         measure = MEASURES[indicator.measure]
         by = dimensions_parse(by, measure.dimensions)
         scope = indicator_scope(
-            indicator, period=period, phase=phase, territory_codes=territory_codes, organization_ids=organization_ids
+            indicator,
+            period=period,
+            phase=phase,
+            territory_codes=territory_codes,
+            organization_ids=organization_ids,
+            project_ids=project_ids,
         )
         outcome = measure.compute(scope, by)
         total = outcome.total
