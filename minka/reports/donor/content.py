@@ -9,7 +9,7 @@ own way. Call `content_build` inside `translation.override(report.language)`: th
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_EVEN, Decimal
 
 from django.db.models import Q
@@ -212,34 +212,14 @@ def indicator_read(indicator: Indicator, *, project, period, phase, by=()) -> se
     if project is None:
         return selectors.indicator_value(indicator, period=period, phase=phase, by=by, restricted=True)
     named = {p.pk for p in indicator.projects.all()}
-    if named and project.pk not in named:
+    if (named and project.pk not in named) or (not indicator.is_computed and named != {project.pk}):
         return None
-    if not indicator.is_computed:
-        return (
-            selectors.indicator_value(indicator, period=period, phase=phase, by=by, restricted=True)
-            if named == {project.pk}
-            else None
-        )
-    measure = MEASURES[indicator.measure]
-    scope = replace(selectors.indicator_scope(indicator, period=period, phase=phase), project_ids=(project.pk,))
-    outcome = measure.compute(scope, tuple(by))
-    value = selectors.IndicatorValue(
-        indicator=indicator,
-        period=period,
-        phase=phase or indicator.phase,
-        value=outcome.total.value,
-        size=outcome.total.size,
-        numerator=outcome.total.numerator,
-        denominator=outcome.total.denominator,
-        dimensions=tuple(by),
-        cells=selectors._labelled(tuple(by), outcome.cells),
-        additive=outcome.additive,
+    value = selectors.indicator_value(
+        indicator, period=period, phase=phase, by=by, project_ids=(project.pk,), restricted=True
     )
-    if measure.protects_people:
-        value = selectors._suppressed(value)
-    # A program's targets are the project's only when the indicator counts that project alone.
-    if named == {project.pk}:
-        value.target = selectors.target_for(indicator, period=period, phase=phase)
+    if named != {project.pk}:
+        # A program's targets are the project's only when the indicator counts that project alone.
+        value.target, value.progress = None, None
     return value
 
 
