@@ -291,10 +291,14 @@ def _outline(data: str, colour: str, width: str) -> str:
 
 
 def _label(x: float, y: float, text: str) -> str:
-    common = f'x="{x:.1f}" y="{y:.1f}" font-size="{LABEL_FONT}" text-anchor="middle"'
+    """A territory's name on a pale box (its width estimated from the letters), so it reads on any colour; one
+    text element, so the PDF's text has each name once."""
+    width, height = len(text) * LABEL_FONT * 0.58 + 4, LABEL_FONT + 3
     return (
-        f'<text {common} fill="#fff" stroke="#fff" stroke-width="2.5" stroke-linejoin="round">{escape(text)}</text>'
-        f'<text {common} fill="{INK}">{escape(text)}</text>'
+        f'<rect x="{x - width / 2:.1f}" y="{y - LABEL_FONT + 0.5:.1f}" width="{width:.1f}" height="{height:.1f}" '
+        f'rx="2" fill="#fff" fill-opacity=".75"/>'
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="{LABEL_FONT}" text-anchor="middle" fill="{INK}">'
+        f"{escape(text)}</text>"
     )
 
 

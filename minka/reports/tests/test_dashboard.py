@@ -199,3 +199,10 @@ def test_the_period_filter_reaches_the_engine(world, network):
     board = program_dashboard(user=world.coordinator_a, program=world.program_a, filters=filters)
     expected = indicator_value(network.reach, period=filters.period, user=world.coordinator_a)
     assert board.headlines[0].value.value == expected.value == Decimal(10)
+
+
+def test_a_reported_main_indicator_has_a_trend_but_no_splits_or_map(client, world, network):
+    tree = page(client, world.coordinator_a, indicator="R1")
+    assert said(tree, "//h2[@id='main-title']").startswith("R1")
+    assert not tree.xpath("//figure[starts-with(@id, 'split-')]") and not tree.xpath("//figure[@id='map']")
+    assert "no tiene mapa" in said(tree, "//section[@id='main-indicator']")
