@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from minka.core.errors import ApplicationError
@@ -40,7 +41,8 @@ def donor_report_list(request, slug):
         request.POST or None,
         user=request.user,
         program=program,
-        initial={"project": request.GET.get(PROJECT_PARAMETER) or None},
+        # The report's language starts as the reader's; a funder abroad may still pick the other one.
+        initial={"project": request.GET.get(PROJECT_PARAMETER) or None, "language": get_language()[:2]},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
