@@ -14,9 +14,13 @@ from minka.network.models import Territory, TerritoryBoundary
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 TERRITORIES_FILE = DATA_DIR / "territories.csv"
-BOUNDARY_FILES = (DATA_DIR / "peru_departments.geojson", DATA_DIR / "peru_provinces.geojson")
+BOUNDARY_FILES = (
+    DATA_DIR / "peru_departments.geojson",
+    DATA_DIR / "peru_provinces.geojson",
+    DATA_DIR / "peru_districts.geojson",
+)
 # The property that carries each feature's INEI code, by file.
-BOUNDARY_CODE_PROPERTIES = ("CCDD", "IDPROV")
+BOUNDARY_CODE_PROPERTIES = ("CCDD", "IDPROV", "IDDIST")
 
 FIELDS = (
     "level",
@@ -36,7 +40,7 @@ def _decimal(text: str) -> Decimal | None:
 
 
 def boundaries_data() -> dict[str, dict]:
-    """The GeoJSON geometry of each department and province, by INEI code."""
+    """The GeoJSON geometry of each department, province and outlined district, by INEI code."""
     boundaries = {}
     for path, code_property in zip(BOUNDARY_FILES, BOUNDARY_CODE_PROPERTIES, strict=True):
         for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
@@ -91,7 +95,7 @@ def territories_load() -> int:
 
 
 def boundaries_load() -> int:
-    """Create or update the boundary of each department and province; returns how many it wrote."""
+    """Create or update the boundary of each department, province and outlined district; returns how many it wrote."""
     existing = dict(TerritoryBoundary.objects.values_list("territory_id", "geometry"))
     created, changed = [], []
     for code, geometry in boundaries_data().items():

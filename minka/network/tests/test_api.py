@@ -7,6 +7,7 @@ import pytest
 from minka.audit.models import AuditEvent
 from minka.core.tests.test_api import Api, assert_error
 from minka.network.models import Organization, Site, Territory, TerritoryBoundary
+from minka.network.territories import boundaries_data
 
 
 @pytest.fixture
@@ -255,6 +256,20 @@ def test_a_boundary_is_a_geojson_feature(world, api):
     assert feature["id"] == "08"
     assert feature["geometry"] == square
     assert feature["properties"]["name"] == "Cusco"
+
+
+def test_a_district_answers_with_its_shipped_outline(world, api):
+    urcos = boundaries_data()["081201"]
+    TerritoryBoundary.objects.create(territory_id="081201", geometry=urcos)
+    feature = api(world.nobody).get("territories/081201/boundary").json()
+
+    assert feature["id"] == "081201"
+    assert feature["properties"] == {"code": "081201", "name": "Urcos", "level": "district", "parent": "0812"}
+    assert feature["geometry"] == urcos
+    assert feature["geometry"]["type"] == "Polygon"
+    # The town of Urcos (13.69° S, 71.63° W) is inside the outline's box: this is Urcos, not a neighbour.
+    longitudes, latitudes = zip(*feature["geometry"]["coordinates"][0], strict=True)
+    assert min(longitudes) < -71.63 < max(longitudes) and min(latitudes) < -13.69 < max(latitudes)
 
 
 def test_a_territory_without_boundary_answers_404(world, api):
