@@ -241,7 +241,7 @@ def territory_detail(request, code: Key):
 
 @router.get("/territories/{code}/boundary", response=read_responses(Feature), tags=TERRITORIES)
 def territory_boundary(request, code: Key):
-    """The boundary of a department or province as a GeoJSON Feature; 404 where none is kept (districts)."""
+    """The outline of a department, province or district as a GeoJSON Feature; 404 where none is kept."""
     territory = selectors.territory_get(code=code)
     boundary = TerritoryBoundary.objects.filter(territory=territory).first()
     if boundary is None:

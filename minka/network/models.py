@@ -63,7 +63,7 @@ class Territory(models.Model):
 
 
 class TerritoryBoundary(models.Model):
-    """The outline of a department or province (a GeoJSON Polygon or MultiPolygon), for maps.
+    """The outline of a department, province or district (a GeoJSON Polygon or MultiPolygon), for maps.
 
     Kept apart from Territory so that lists and paths of places never carry the geometry.
     """
