@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.vary import vary_on_headers
 
 from minka.reports.dashboard import program_dashboard
 from minka.reports.dashboard_forms import DashboardFilterForm
@@ -15,6 +16,7 @@ BODY = "dashboard-body"
 
 
 @login_required
+@vary_on_headers("HX-Request", "HX-Target")  # the body alone and the whole page share an address: never mix them up
 def dashboard(request, slug):
     program = selectors.program_for_results(user=request.user, slug=slug)
     form = DashboardFilterForm(request.GET or None, program=program, user=request.user)

@@ -206,3 +206,8 @@ def test_a_reported_main_indicator_has_a_trend_but_no_splits_or_map(client, worl
     assert said(tree, "//h2[@id='main-title']").startswith("R1")
     assert not tree.xpath("//figure[starts-with(@id, 'split-')]") and not tree.xpath("//figure[@id='map']")
     assert "no tiene mapa" in said(tree, "//section[@id='main-indicator']")
+
+
+def test_the_body_alone_and_the_whole_page_are_cached_apart(client, world, network):
+    client.force_login(world.coordinator_a)
+    assert {"HX-Request", "HX-Target"} <= {h.strip() for h in client.get(url())["Vary"].split(",")}
