@@ -6,16 +6,22 @@ stroke and font attributes, no CSS classes, no scripts, no external references),
 and WeasyPrint draws it in a PDF without a stylesheet. It has a `viewBox` and `width="100%"`: it scales to the
 width it is given, from a 360 px phone to an A4 page.
 
-    bar_chart(title, [(label, value), ...], unit="", target=None)
+    bar_chart(title, [(label, value), ...], unit="", target=None, label_column="")
         Horizontal bars, one per label, the label above its bar and the value printed at its end. For splits by
-        sex, age band, territory or partner.
-    trend_chart(title, [(period label, value), ...], target=None, unit="")
+        sex, age band, territory or partner. `label_column` heads the table's first column.
+    trend_chart(title, [(period label, value), ...], target=None, unit="", max_labels=6)
         Vertical bars per period with an optional dashed target line; axis labels thinned when periods are many.
-    progress_chart(title, [(label, actual, target), ...], unit="")
-        Headline indicators: a bar of the way toward the target, with "actual / target (x %)" under it.
+    progress_chart(title, [(label, actual, target), ...], unit="", units=(), shares=())
+        Headline indicators: a bar of the way toward the target, with "actual / target (x %)" under it; "sin
+        meta" without a target. `units` gives each row its own unit, `shares` its own progress (from a baseline,
+        or where less is better); the table's rows are [label, actual, target, progress %].
 
 Values are int or Decimal. None is a hidden (suppressed) figure: drawn as "—" with no bar, and kept as None in
 the table rows. `unit` is an indicator's unit ("percent", "soles") or any word printed after the number.
+
+Drawings are 360 units wide (about 1:1 on a phone); the text is 12-14 units. Bars carry `data-value`, map shapes
+`data-code` and `data-class`, for tests. Do not put a chart inside an element of class "chart": the results
+pages' stylesheet recolours `.chart rect` and `.chart text`.
 """
 
 import hashlib

@@ -12,10 +12,13 @@ The outlines are the GeoJSON of minka.network.models.TerritoryBoundary. A distri
 is drawn inside its province's outline, as a dot at its capital coloured like its class.
 
 Longitude and latitude are projected equirectangularly, longitudes shrunk by the cosine of the view's middle
-latitude so shapes keep their proportions; outlines are simplified (Douglas-Peucker, under half an SVG unit)
-and written with one decimal as relative moves, so all Peru by provinces stays near 100 KB.
+latitude so shapes keep their proportions; outlines are simplified (Douglas-Peucker, within 0.6 of an SVG unit)
+and written with one decimal as relative moves, so all Peru by provinces, every one with a value, weighs about
+115 KB. Names are written for the territories with a value, up to MAX_LABELS of them.
 
-The result is a `minka.reports.charts.Chart`; its table alternative lists each territory's name and value.
+The SVG is 360 units wide like the charts; `label_column` names the table's first column ("Territorio" by
+default). The result is a `minka.reports.charts.Chart`; its table alternative lists each territory's name and
+value, in the order of `values`.
 """
 
 import itertools
