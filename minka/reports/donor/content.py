@@ -317,6 +317,16 @@ def _trend_periods(indicator: Indicator, period: Period | None, phase) -> list[P
     return parts[-TREND_POINTS:]
 
 
+def _headline_indicator(indicators: list[Indicator]) -> Indicator | None:
+    """The indicator the trend, the splits' charts and the map show: the people reached (or enrolled, or who
+    completed) when the program counts them, else the first count of people (borrowers, in a credit program)."""
+    people = [i for i in indicators if i.is_computed and MEASURES[i.measure].counts == "people"]
+    preferred = sorted(
+        (i for i in people if i.measure in HEADLINE_MEASURES), key=lambda i: HEADLINE_MEASURES.index(i.measure)
+    )
+    return next(iter(preferred), people[0] if people else None)
+
+
 def _charts(content: Content, indicators: list[Indicator], *, project, period, phase, focus: list[str]) -> None:
     with_target = [row for row in content.indicators if row.target is not None]
     if with_target:
@@ -327,7 +337,7 @@ def _charts(content: Content, indicators: list[Indicator], *, project, period, p
                 units=[_chart_unit(row.unit) for row in with_target],
             )
         )
-    headline = next((i for i in indicators if i.is_computed and i.measure in HEADLINE_MEASURES), None)
+    headline = _headline_indicator(indicators)
     if headline is None:
         return
     row = next(r for r in content.indicators if r.code == headline.code)
@@ -343,6 +353,8 @@ def _charts(content: Content, indicators: list[Indicator], *, project, period, p
             content.charts.append(
                 charts.bar_chart(title, [(label, _chart_value(v)) for label, v in split.rows], label_column=split.title)
             )
+    if "province" not in MEASURES[headline.measure].dimensions:
+        return
     by_province = indicator_read(headline, project=project, period=period, phase=phase, by=("province",))
     if by_province is None or by_province.suppressed:
         return

@@ -16,6 +16,7 @@ from pypdf import PdfReader
 
 from minka.credit.models import Loan
 from minka.credit.portfolio import quality_on
+from minka.demo import credit as demo_credit
 from minka.demo.loader import _demo_users, demo_load
 from minka.people.models import Participant
 from minka.programs.models import Disbursement, FundingCommitment, Program
@@ -106,7 +107,8 @@ def test_the_whole_w4p_report_and_its_build_time(loaded):
 
 def test_the_solidarity_fund_report_carries_its_portfolio(loaded):
     report = built("ama-solidarity-fund", file_format="xlsx", language="es")
-    rows = list(workbook(report)["Crédito"].iter_rows(values_only=True))[1:]
+    book = workbook(report)
+    rows = list(book["Crédito"].iter_rows(values_only=True))[1:]
     program = Program.objects.get(slug="ama-solidarity-fund")
     assert len(rows) == program.funds.count() >= 1
     for row in rows:
@@ -114,3 +116,9 @@ def test_the_solidarity_fund_report_carries_its_portfolio(loaded):
         assert row[5] == pytest.approx(float(quality.gross_loan_portfolio))
         assert row[6] == pytest.approx(float(quality.par30))
         assert row[4] == (quality.active_borrowers if quality.active_borrowers >= 5 else "< 5")
+    # The map counts the women with a current loan of the prison fund, all in the province of Trujillo.
+    prison = Loan.objects.filter(fund__slug=demo_credit.PRISON_FUND)
+    on = rows[0][2].date()
+    assert list(book["Mapa"].iter_rows(values_only=True))[1:] == [
+        ("1301", "Trujillo", quality_on(loans=prison, on=on).active_borrowers)
+    ]
