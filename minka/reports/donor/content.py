@@ -454,7 +454,6 @@ def _few(count: int):
 
 def _portfolio(content: Content, program, start, end) -> None:
     funds = list(Fund.objects.filter(program=program))
-    content.has_fund = bool(funds)
     on = end or timezone.localdate()
     for fund in funds:
         loans = Loan.objects.filter(fund=fund)
@@ -587,6 +586,8 @@ def content_build(report: DonorReport, progress_to: Progress = lambda percent, s
     _charts(content, indicators, project=project, period=period, phase=phase, focus=[t.code for t in territories])
     progress_to(70, _("Cartera de crédito"))
     whole_program = project is None and phase is None
+    # A fund lends for the whole program: its portfolio is not split by project or phase.
+    content.has_fund = Fund.objects.filter(program=program).exists()
     if whole_program:
         _portfolio(content, program, start, end)
     progress_to(75, _("Historias"))

@@ -174,6 +174,8 @@ def _credit(book, c: Content):
     )
     if not c.has_fund:
         sheet.row(_("El programa no tiene un fondo de crédito."))
+    elif not c.portfolio:
+        sheet.row(_("La cartera de crédito se informa para todo el programa, no por proyecto ni por fase."))
     for f in c.portfolio:
         sheet.row(
             f.name,

@@ -241,3 +241,35 @@ def test_a_published_story_s_photo_is_in_the_pdf(alpha, settings, tmp_path):
     assert len({image.name for page in PdfReader(io.BytesIO(pdf)).pages for image in page.images}) == 1
     _content, pdf, _workbook = build(report_of(alpha, start=D(2025, 1, 1), end=D(2025, 12, 31)))
     assert not any(page.images for page in PdfReader(io.BytesIO(pdf)).pages)  # the story was told in 2024
+
+
+def test_a_program_with_a_fund_reports_its_portfolio_capital_and_costs(world):
+    from minka.credit import services as credit_services
+    from minka.credit.tests.conftest import credit_create
+
+    credit = credit_create(world)
+    for name in ("Ana", "Berta", "Carla", "Dora", "Elsa"):
+        credit.borrower(name)
+    for borrower, amount in zip(credit.borrowers, ("300", "300", "250", "200", "300", "150"), strict=True):
+        credit.loan(borrower, amount=amount)  # disbursed on 10 January 2025, first installment due in February
+    credit_services.add_expense(
+        user=world.admin_a,
+        fund=credit.fund,
+        data={"amount": Decimal("120.00"), "spent_on": D(2025, 1, 15), "description": "Movilidad de la asesora"},
+    )
+    content, pdf, workbook = build(report_of(world, start=D(2025, 1, 1), end=D(2025, 1, 31)))
+    [fund] = content.portfolio
+    assert (fund.active_loans, fund.active_borrowers, fund.gross_loan_portfolio) == (6, 6, Decimal("1500.00"))
+    assert (fund.par30, fund.written_off) == (Decimal("0.0000"), Decimal("0.00"))
+    text = pdf_text(pdf)
+    assert "S/ 1 500,00" in text  # the gross portfolio: the six loans' amounts, nothing due yet
+    assert "S/ 10 000,00" in text and "S/ 120,00" in text and "Movilidad de la asesora" in text
+    assert "Sin gastos registrados." not in text
+    for borrower in credit.borrowers:
+        assert borrower.given_names not in text
+    credit_rows = sheet_rows(workbook, "Crédito")
+    assert credit_rows[1][:6] == ("Fondo Alfa", "PEN", datetime.datetime(2025, 1, 31), 6, 6, 1500)
+
+    content, pdf, _workbook = build(report_of(world, start=D(2025, 1, 1), end=D(2025, 1, 31), project=world.project_a))
+    assert content.portfolio == [] and content.expenses == []
+    assert "La cartera de crédito se informa para todo el programa" in pdf_text(pdf)
