@@ -5,6 +5,8 @@ A report is asked for on a page and built by the task queue (`minka.reports.task
 again. The figures are always those a funder may see: small cells hidden, whoever asked.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -29,6 +31,10 @@ class ReportStatus(models.TextChoices):
     RUNNING = "running", _("Generándose")
     DONE = "done", _("Listo")
     FAILED = "failed", _("Falló")
+
+
+# A build writes its progress every few seconds; one silent this long has lost its worker.
+STUCK_AFTER = datetime.timedelta(minutes=10)
 
 
 def report_path(instance, filename):
@@ -97,6 +103,11 @@ class DonorReport(TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
+
+    @property
+    def seems_stuck(self) -> bool:
+        """A build that has not moved for a while: its worker most likely stopped (the page says so)."""
+        return self.status == ReportStatus.RUNNING and timezone.now() - self.updated_at > STUCK_AFTER
 
     @property
     def filename(self) -> str:

@@ -93,7 +93,10 @@ def donor_report_request(
 
 
 def _progress(report_id: int, percent: int, step: str, **more) -> None:
-    DonorReport.objects.filter(pk=report_id).update(progress=percent, step=step[:120], **more)
+    # `update` skips auto_now: the time is set here, so the page can tell a build that stopped moving.
+    DonorReport.objects.filter(pk=report_id).update(
+        progress=percent, step=step[:120], updated_at=timezone.now(), **more
+    )
 
 
 def _filename(report: DonorReport) -> str:

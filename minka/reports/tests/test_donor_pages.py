@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from minka.accounts.models import Membership, OrganizationRole
 from minka.audit.models import AuditEvent
@@ -180,3 +181,15 @@ def test_the_program_and_project_pages_link_to_the_reports(world, login):
     assert f"{list_url(world)}?proyecto={world.project_a.code}" in project_page.content.decode()
     project_list = client.get(f"{list_url(world)}?proyecto={world.project_a.code}")
     assert project_list.context["form"].initial["project"] == world.project_a.code
+
+
+@pytest.mark.django_db
+def test_a_build_that_stopped_moving_says_so(world, login):
+    report = asked(world)
+    DonorReport.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING, progress=40, updated_at=timezone.now() - datetime.timedelta(minutes=11)
+    )
+    page = login(world.coordinator_a).get(urls_of(report)[1]).content.decode()
+    assert "no avanza desde hace más de diez minutos" in page and 'value="40"' in page
+    DonorReport.objects.filter(pk=report.pk).update(updated_at=timezone.now())
+    assert "no avanza" not in login(world.coordinator_a).get(urls_of(report)[1]).content.decode()
