@@ -37,7 +37,8 @@ def _check(*, user, program, project, phase, start, end, language, file_format) 
         errors["end" if end is None else "start"] = [_("Indique el inicio y el fin del periodo, o ninguno.")]
     elif start is not None and end < start:
         errors["end"] = [_("El fin del periodo es anterior a su inicio.")]
-    if project is not None and not selectors.projects_for_reports(user=user, program=program).filter(pk=project.pk):
+    projects = selectors.projects_for_reports(user=user, program=program)
+    if project is not None and not projects.filter(pk=project.pk).exists():
         errors["project"] = [_("Ese proyecto no es de este programa.")]
     if phase is not None and phase.program_id != program.pk:
         errors["phase"] = [_("Esa fase no es de este programa.")]
