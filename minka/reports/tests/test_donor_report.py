@@ -138,6 +138,7 @@ def test_the_spanish_report_carries_the_records_figures(alpha):
 
     text = pdf_text(pdf)
     assert "Programa Alfa" in text and "Personas alcanzadas en Alfa" in text
+    assert "Minka · Informe para financiadores" in text and "Página 1 / " in text  # the running footer
     assert "45,0 %" in text  # progress, written the Spanish way
     assert "€ 40 000,50" in text  # received in 2024, not the 2025 disbursement
     assert "€ 100 000,00" in text  # committed
