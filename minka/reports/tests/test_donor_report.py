@@ -274,3 +274,13 @@ def test_a_program_with_a_fund_reports_its_portfolio_capital_and_costs(world):
     content, pdf, _workbook = build(report_of(world, start=D(2025, 1, 1), end=D(2025, 1, 31), project=world.project_a))
     assert content.portfolio == [] and content.expenses == []
     assert "La cartera de crédito se informa para todo el programa" in pdf_text(pdf)
+
+
+def test_the_build_tells_its_progress_step_by_step(alpha):
+    heard = []
+    with translation.override("es"):
+        content_build(report_of(alpha), progress_to=lambda percent, step: heard.append((percent, step)))
+    percents = [percent for percent, _step in heard]
+    assert percents == sorted(percents) and percents[0] > 0 and percents[-1] == 80
+    steps = [step for _percent, step in heard]
+    assert "Indicador P" in steps and "Indicador R" in steps and "Historias" in steps
