@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "minka.reports",
     "minka.stories",
     "minka.public",
+    "minka.fieldforms",
     "minka.demo",
 ]
 
