@@ -12,15 +12,19 @@ API (what the submissions importer relies on):
   Question names are unique in a form, repeats included (XLSForm requires it). Kobo's JSON names an answer by
   its path (``"present/person"``); ``FormVersion.repeats`` says which repeat holds a question
   (``{"person": "present"}``), and ``FormVersion.paths`` gives ``{path: question name}``.
-- Every form carries hidden answers that come back in each submission: ``minka_version`` (the form's version,
-  whatever the server does to the settings' one, field ``form_version``) and ``minka_program`` (the program's
-  slug, field ``program``); the registration also ``minka_organization`` (the slug of the organization that
-  registers, chosen at download, field ``organization``).
+- The XLSForm's settings name the form ``minka_<form id>_<program slug>`` (unique in an ODK Central project).
+- Every form carries hidden answers that come back in each submission: ``minka_form`` (the form id, field
+  ``form``), ``minka_version`` (the form's version whatever a server does to the settings' one, field
+  ``form_version``) and ``minka_program`` (the program's slug, field ``program``); the registration also
+  ``minka_organization`` (the slug of the organization that registers, chosen at download, field
+  ``organization``).
 - Choices drawn from Minka's records are named ``<prefix><id>`` (a valid XML name): ``site``, ``activity``,
   ``activity_type``, ``person`` (a participant), ``enterprise``, ``loan`` prefixes are in ``RECORD_PREFIXES``;
-  ``record_id("site", "s12") == 12``. Districts are ``d`` + ubigeo (``"d080101"``). A list with no records
-  holds one choice ``NONE_CHOICE``, which a constraint refuses: it never comes back in a submission.
-- Yes/no questions answer ``"yes"``/``"no"``; a ``select_multiple`` answers names separated by spaces.
+  ``record_id("site", "s12") == 12``. Districts are ``d`` + ubigeo: ``record_id("district", "d080101") ==
+  "080101"``. A list with no records holds one choice ``NONE_CHOICE``, which a constraint refuses: it never
+  comes back in a submission.
+- Yes/no questions answer ``"yes"``/``"no"``; dates come as ``YYYY-MM-DD`` (the month of the enterprise
+  follow-up as the first day of the month); other choices by their names in the models' choices.
 
 A version is never edited once published: a change to a question (its name, type, labels, relevance, choices,
 or the field it fills) is a new ``FormVersion`` appended to the form's history, and its version, a digest of
@@ -53,12 +57,14 @@ class UnknownFormVersion(LookupError):
     """A form or version Minka never published."""
 
 
-def record_id(kind: str, choice: str) -> int:
-    """The database id behind a choice drawn from Minka's records: ``record_id("site", "s12") == 12``."""
+def record_id(kind: str, choice: str) -> int | str:
+    """The key behind a choice drawn from Minka's records: ``record_id("site", "s12") == 12``; a district's is
+    its ubigeo code, leading zero kept. ValueError for anything else (the empty list's placeholder included)."""
     prefix = RECORD_PREFIXES[kind]
-    if not choice.startswith(prefix) or not choice[len(prefix) :].isdigit():
+    key = choice[len(prefix) :] if choice.startswith(prefix) else ""
+    if not key.isdigit():
         raise ValueError(choice)
-    return int(choice[len(prefix) :])
+    return key if kind == "district" else int(key)
 
 
 def record_choice(kind: str, pk) -> str:
@@ -205,6 +211,7 @@ STATIC_LISTS = _StaticLists()
 
 def _hidden(program_field: str = "program") -> tuple[Question, ...]:
     return (
+        Question("calculate", "minka_form", field="form"),
         Question("calculate", "minka_version", field="form_version"),
         Question("calculate", "minka_program", field=program_field),
     )

