@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("minka.reports.urls")),
     path("", include("minka.stories.urls")),
     path("", include("minka.public.urls")),
+    path("", include("minka.fieldforms.urls")),
     path("credito/", include("minka.credit.urls")),
     path("auditoria/", include("minka.audit.urls")),
     path("api/v1/", api.urls),
