@@ -276,6 +276,10 @@ def route_kwargs(world):
         **story_routes(a),
         # Donor reports
         **donor_report_routes(a),
+        # Field forms
+        "fieldform_list": program,
+        "fieldform_xlsx": {**program, "form_id": "attendance"},
+        "fieldform_xform": {**program, "form_id": "attendance"},
     }
 
 
