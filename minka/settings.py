@@ -90,7 +90,9 @@ INSTALLED_APPS = [
     "minka.reports",
     "minka.stories",
     "minka.public",
+    "minka.imports",
     "minka.fieldforms",
+    "minka.submissions",
     "minka.demo",
 ]
 
