@@ -1,0 +1,136 @@
+"""From a submission to Minka's records, through the form version that filled it in.
+
+The version (Minka's hidden `minka_version` answer, else the server's) picks the published `FormVersion`
+(minka.fieldforms.definitions), whose `fields` say which Minka field each question fills. Reading answers through
+the submission's own version is what keeps a renamed or moved question in its field: version 1's "celular" and
+version 2's "telefono" both fill `phone`. A version Minka never published fails that submission alone.
+
+The rows then go through the import kind of the form (minka.imports.kinds), the same checks and writes a
+spreadsheet row goes through, recorded in the pull's `ImportBatch` so the pull can be undone as a whole. A
+credit-use visit goes through the credit app's service, which checks that the user operates the loan's fund.
+"""
+
+import datetime
+
+from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import gettext as _
+
+from minka.core.errors import ApplicationError
+from minka.fieldforms import definitions
+from minka.imports.kinds.base import CellError, Context, RowErrors, kind_get
+
+FORM_KINDS = {"registration": "people", "attendance": "attendance", "enterprise_followup": "enterprise-records"}
+
+
+def version_of(form_key: str, version: str) -> definitions.FormVersion:
+    if not version:
+        raise ApplicationError(_("El envío no dice con qué versión del formulario se llenó."), code="unknown_version")
+    try:
+        return definitions.form_version(form_key, version)
+    except definitions.UnknownFormVersion:
+        raise ApplicationError(
+            _("Versión «%(version)s» del formulario desconocida: Minka nunca publicó esa versión de «%(form)s».")
+            % {"version": version, "form": form_key},
+            code="unknown_version",
+        ) from None
+
+
+def rows_of(version: definitions.FormVersion, answers: dict) -> list[dict]:
+    """{Minka field: answer} rows of one submission: one row, or one per item of the form's repeat (each person
+    present at a session), the submission's other answers repeated in each."""
+    fields, repeats = version.fields, version.repeats
+    base = {fields[name]: value for name, value in answers.items() if name in fields and name not in repeats}
+    holders = sorted(set(repeats.values()))
+    if not holders:
+        return [base]
+    rows = []
+    for holder in holders:
+        for item in answers.get(holder) or []:
+            rows.append(base | {fields[name]: value for name, value in item.items() if name in fields})
+    return rows
+
+
+def _message(error) -> str:
+    if isinstance(error, RowErrors):
+        return "; ".join(_message(each) for each in error.errors)
+    column = getattr(error, "column", None)
+    return f"{column}: {error.message}" if column else str(error.message)
+
+
+def _run_kind(slug: str, rows: list[dict], *, connection, user, batch) -> list:
+    """Every row through the kind's parsers, checks and writer; a problem in any row fails the submission."""
+    kind = kind_get(slug)
+    context = Context(organization=connection.organization, user=user, program=connection.program, batch=batch)
+    kind.check_access(context)
+    kind.prepare(context)
+    ready = []
+    for number, row in enumerate(rows, start=1):
+        values, problems = {}, []
+        for column in kind.columns:
+            try:
+                values[column.key] = column.parser(row.get(column.key))
+            except CellError as error:
+                error.column = error.column or column.key
+                problems.append(error)
+                continue
+            if column.required and values[column.key] is None:
+                problems.append(CellError(_("Falta un valor obligatorio."), code="required", column=column.key))
+        if problems:
+            raise ApplicationError("; ".join(_message(problem) for problem in problems), code="invalid_row")
+        try:
+            values = kind.clean(values, context)
+        except (CellError, RowErrors) as error:
+            raise ApplicationError(_message(error), code="invalid_row") from None
+        if kind.existing(values, context) is None:
+            ready.append((number, values))
+    return [record for _number, records in kind.write_many(ready, context) for record in records]
+
+
+def _credit_visit(row: dict, *, user) -> list:
+    from minka.credit import loans
+    from minka.credit.models import Loan
+    from minka.imports import values as parsers
+
+    try:
+        loan_id = definitions.record_id("loan", str(row.get("loan") or ""))
+        visited_on = parsers.date(row.get("visited_on"))
+        is_evaluation = parsers.yes_no(row.get("is_evaluation"))
+    except (ValueError, CellError) as error:
+        raise ApplicationError(str(error), code="invalid_row") from None
+    loan = Loan.objects.filter(pk=loan_id).select_related("fund").first()
+    if loan is None:
+        raise ApplicationError(_("El crédito del envío no existe en Minka."), code="not_found")
+    data = {**row, "visited_on": visited_on or datetime.date.today(), "is_evaluation": bool(is_evaluation)}
+    return [loans.record_visit(user=user, loan=loan, data=data)]
+
+
+def import_submission(*, connection, submission, received, user, batches) -> list[dict]:
+    """Creates the submission's records; returns them as [{model, pk}]. Raises ApplicationError with the reason
+    the submission cannot go in. `batches(kind)` gives the pull's ImportBatch for that kind."""
+    version = version_of(connection.form_key, received.form_version)
+    program = received.answers.get("minka_program")
+    if program and connection.program_id and program != connection.program.slug:
+        raise ApplicationError(
+            _("El envío es del programa «%(sent)s», no del de la conexión.") % {"sent": program}, code="wrong_program"
+        )
+    rows = rows_of(version, received.answers)
+    if not rows:
+        raise ApplicationError(_("El envío no trae ninguna fila que importar."), code="empty")
+    if version.form_id == "credit_visit":
+        records, batch = _credit_visit(rows[0], user=user), None
+    else:
+        batch = batches(FORM_KINDS[version.form_id])
+        records = _run_kind(FORM_KINDS[version.form_id], rows, connection=connection, user=user, batch=batch)
+    if batch is not None:
+        from minka.imports.models import ImportedRecord
+
+        ImportedRecord.objects.bulk_create(
+            ImportedRecord(
+                batch=batch,
+                content_type=ContentType.objects.get_for_model(record),
+                object_id=record.pk,
+                row=submission.pk,
+            )
+            for record in records
+        )
+    return [{"model": record._meta.label_lower, "pk": record.pk} for record in records]
