@@ -6,7 +6,8 @@ the submission's own version is what keeps a renamed or moved question in its fi
 version 2's "telefono" both fill `phone`. A version Minka never published fails that submission alone.
 
 The rows then go through the import kind of the form (minka.imports.kinds), the same checks and writes a
-spreadsheet row goes through, recorded in the pull's `ImportBatch` so the pull can be undone as a whole. A
+spreadsheet row goes through, recorded in the pull's `ImportBatch` (the submission's id as its row) so the pull
+can be undone as a whole. A
 credit-use visit goes through the credit app's service, which checks that the user operates the loan's fund.
 """
 
@@ -17,9 +18,28 @@ from django.utils.translation import gettext as _
 
 from minka.core.errors import ApplicationError
 from minka.fieldforms import definitions
+from minka.imports import engine
 from minka.imports.kinds.base import CellError, Context, RowErrors, kind_get
+from minka.imports.models import ImportedRecord
 
 FORM_KINDS = {"registration": "people", "attendance": "attendance", "enterprise_followup": "enterprise-records"}
+# Where a form's field key and the kind's column key differ: {kind: {form field: kind column}}.
+COLUMN_OF = {"people": {"consent_given_on": "consent_date"}}
+
+
+def _district(choice: str) -> str:
+    """A district choice ("d080101") as the ubigeo the kinds read ("080101")."""
+    prefix = definitions.RECORD_PREFIXES["district"]
+    return choice[len(prefix) :] if isinstance(choice, str) and choice.startswith(prefix) else choice
+
+
+def kind_row(slug: str, row: dict) -> dict:
+    """A form's row as the kind's columns name and read it."""
+    renames = COLUMN_OF.get(slug, {})
+    values = {renames.get(key, key): value for key, value in row.items()}
+    if "district" in values:
+        values["district"] = _district(values["district"])
+    return values
 
 
 def version_of(form_key: str, version: str) -> definitions.FormVersion:
@@ -61,10 +81,11 @@ def _run_kind(slug: str, rows: list[dict], *, connection, user, batch) -> list:
     """Every row through the kind's parsers, checks and writer; a problem in any row fails the submission."""
     kind = kind_get(slug)
     context = Context(organization=connection.organization, user=user, program=connection.program, batch=batch)
-    kind.check_access(context)
+    engine.check_access(kind, context)
     kind.prepare(context)
-    ready = []
-    for number, row in enumerate(rows, start=1):
+    ready, seen = [], set()
+    for number, form_row in enumerate(rows, start=1):
+        row = kind_row(slug, form_row)
         values, problems = {}, []
         for column in kind.columns:
             try:
@@ -81,9 +102,13 @@ def _run_kind(slug: str, rows: list[dict], *, connection, user, batch) -> list:
             values = kind.clean(values, context)
         except (CellError, RowErrors) as error:
             raise ApplicationError(_message(error), code="invalid_row") from None
-        if kind.existing(values, context) is None:
-            ready.append((number, values))
-    return [record for _number, records in kind.write_many(ready, context) for record in records]
+        key = kind.natural_key(values)
+        if key not in seen and kind.existing(values, context) is None:
+            ready.append((number, values, key))
+        seen.add(key)
+    written = kind.write_many([(number, values) for number, values, _key in ready], context)
+    keys = {number: key for number, _values, key in ready}
+    return [(record, keys.get(number, "")) for number, records in written for record in records]
 
 
 def _credit_visit(row: dict, *, user) -> list:
@@ -117,20 +142,18 @@ def import_submission(*, connection, submission, received, user, batches) -> lis
     if not rows:
         raise ApplicationError(_("El envío no trae ninguna fila que importar."), code="empty")
     if version.form_id == "credit_visit":
-        records, batch = _credit_visit(rows[0], user=user), None
+        records = [(record, "") for record in _credit_visit(rows[0], user=user)]
     else:
         batch = batches(FORM_KINDS[version.form_id])
         records = _run_kind(FORM_KINDS[version.form_id], rows, connection=connection, user=user, batch=batch)
-    if batch is not None:
-        from minka.imports.models import ImportedRecord
-
         ImportedRecord.objects.bulk_create(
             ImportedRecord(
                 batch=batch,
-                content_type=ContentType.objects.get_for_model(record),
+                content_type=ContentType.objects.get_for_model(record, for_concrete_model=True),
                 object_id=record.pk,
                 row=submission.pk,
+                natural_key=key[:250],
             )
-            for record in records
+            for record, key in records
         )
-    return [{"model": record._meta.label_lower, "pk": record.pk} for record in records]
+    return [{"model": record._meta.label_lower, "pk": record.pk} for record, _key in records]
