@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("minka.public.urls")),
     path("", include("minka.fieldforms.urls")),
     path("credito/", include("minka.credit.urls")),
+    path("servidores-de-formularios/", include("minka.submissions.urls")),
     path("auditoria/", include("minka.audit.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
