@@ -83,6 +83,7 @@ class Preview:
     created: int = 0
     unchanged: int = 0
     repeated: int = 0
+    skipped: int = 0
     error_count: int = 0
     errors: list[RowError] = field(default_factory=list)
     warnings: list[RowError] = field(default_factory=list)
@@ -103,6 +104,7 @@ class Preview:
             "created": self.created,
             "unchanged": self.unchanged,
             "repeated": self.repeated,
+            "skipped": self.skipped,
             "errors": self.error_count,
             "warnings": len(self.warnings),
             "extra_headers": self.mapping.extra,
@@ -267,6 +269,9 @@ def _check_row(kind, context, mapping: Mapping, number: int, raw_row: list, seen
     if errors:
         for error in errors:
             result.add_error(error)
+        return
+    if values is None:
+        result.skipped += 1
         return
     key = kind.natural_key(values)
     fingerprint = tuple(_text(raw_row[index]) for index in mapping.columns.values())

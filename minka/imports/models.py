@@ -59,7 +59,7 @@ class ImportBatch(TimeStampedModel):
     progress = models.PositiveSmallIntegerField(_("avance (%)"), default=0, validators=[MaxValueValidator(100)])
     rows_done = models.PositiveIntegerField(default=0)
     rows_total = models.PositiveIntegerField(default=0)
-    # {"rows", "created", "unchanged", "repeated", "errors", "warnings", "extra_headers"}
+    # {"rows", "created", "unchanged", "repeated", "skipped", "errors", "warnings", "extra_headers", "missing_columns"}
     summary = models.JSONField(_("resumen"), default=dict, blank=True)
     errors = models.JSONField(_("errores"), default=list, blank=True)  # [{row, column, message, code, value}]
     warnings = models.JSONField(_("avisos"), default=list, blank=True)  # likely duplicates, repeated rows

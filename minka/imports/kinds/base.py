@@ -17,7 +17,8 @@ The engine calls, for one import:
 3. For each row, after every mapped column's `parser` has read its cell (blank cells give None; a required
    column left blank is an error the engine reports itself): `clean(values, context) -> values`, cross-column
    checks and lookups (a DNI to a person, a title to an activity). Raise `CellError(message, code=, column=key)`
-   for one problem or `RowErrors([...])` for several; the engine adds the row number.
+   for one problem or `RowErrors([...])` for several; the engine adds the row number. Return None when the row
+   asks for nothing to be recorded (attendance marked "no": absence is the lack of a record); it is "skipped".
 4. `natural_key(values) -> str` — what makes two rows the same record. Two rows of the file with the same key are
    reported (identical: a repeated row, skipped; different: an error). Re-importing a file must create nothing.
 5. `existing(values, context)` — the record already in Minka with that natural key, or None; such rows are
@@ -124,7 +125,7 @@ class Kind:
     def prepare(self, context: Context) -> None:
         """Preloads lookups into `context.cache`; nothing by default."""
 
-    def clean(self, values: dict, context: Context) -> dict:
+    def clean(self, values: dict, context: Context) -> dict | None:
         return values
 
     def natural_key(self, values: dict) -> str:
