@@ -181,6 +181,25 @@ def credit_routes(world) -> dict:
     }
 
 
+def submission_routes(world) -> dict:
+    """Organization A's connection to a KoboToolbox server."""
+    from minka.submissions.models import ServerConnection
+
+    connection = ServerConnection.objects.create(
+        organization=world.org_a, name="Conexión de Alfa", kind="kobo", base_url="https://kf.kobotoolbox.org",
+        asset_uid="aBc", form_key="registration", created_by=world.admin_a,
+    )  # fmt: skip
+    organization = {"slug": world.org_a.slug}
+    return {
+        "submissions:connection_list": organization,
+        "submissions:connection_create": organization,
+        **{
+            f"submissions:connection_{name}": {**organization, "pk": connection.pk}
+            for name in ("detail", "edit", "pull", "upload")
+        },
+    }
+
+
 def route_kwargs(world):
     """For each page, the arguments that point it at organization A's records."""
     a = world
@@ -280,6 +299,8 @@ def route_kwargs(world):
         "fieldform_list": program,
         "fieldform_xlsx": {**program, "form_id": "attendance"},
         "fieldform_xform": {**program, "form_id": "attendance"},
+        # Form servers
+        **submission_routes(a),
     }
 
 
