@@ -43,6 +43,7 @@ class Command(BaseCommand):
         server = create_server(application, host=host, port=port, threads=threads, ident="Minka")
         worker = None if no_worker else self.start_worker()
         nightly = None if no_worker else self.start_nightly()
+        pulls = None if no_worker else self.start_submission_pulls()
         # Ctrl-C stops waitress with KeyboardInterrupt; SIGTERM (a service manager's stop) does the same.
         signal.signal(signal.SIGTERM, interrupt)
         try:
@@ -54,6 +55,8 @@ class Command(BaseCommand):
             server.close()
             if nightly is not None:
                 nightly.set()
+            if pulls is not None:
+                pulls.set()
             if worker is not None:
                 self.stop_worker(worker)
             self.stdout.write(_("Minka se detuvo."))
@@ -87,6 +90,12 @@ class Command(BaseCommand):
         from minka.credit import nightly
 
         return nightly.start()
+
+    def start_submission_pulls(self):
+        # Form servers' submissions are pulled on each connection's schedule: see minka.submissions.schedule.
+        from minka.submissions import schedule
+
+        return schedule.start()
 
     def stop_worker(self, worker):
         if worker.poll() is None:
