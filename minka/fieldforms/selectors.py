@@ -83,10 +83,8 @@ def _short_name(participant) -> str:
     return " ".join(part for part in (participant.given_names, participant.paternal_surname, initial) if part)
 
 
-def _sites(user, program) -> list[Choice]:
-    sites = Site.objects.filter(
-        organization__in=field_organization_ids(user=user, program=program), is_active=True
-    ).select_related("organization")
+def _sites(user, program, organization_ids) -> list[Choice]:
+    sites = Site.objects.filter(organization__in=organization_ids, is_active=True).select_related("organization")
     return [
         Choice(record_choice("site", site.pk), label, label)
         for site in sites.order_by("name", "pk")
@@ -94,7 +92,7 @@ def _sites(user, program) -> list[Choice]:
     ]
 
 
-def _districts(user, program) -> list[Choice]:
+def _districts(user, program, organization_ids) -> list[Choice]:
     """The districts inside the territories the program's projects cover (a province covers its districts)."""
     covered = list(program_territories(user=user, program=program).values_list("code", flat=True))
     if not covered:
@@ -110,17 +108,15 @@ def _districts(user, program) -> list[Choice]:
     ]
 
 
-def _activity_types(user, program) -> list[Choice]:
+def _activity_types(user, program, organization_ids) -> list[Choice]:
     return [
         Choice(record_choice("activity_type", kind.pk), kind.name_es, kind.name_en or kind.name_es)
         for kind in program.activity_types.order_by("name_es", "pk")
     ]
 
 
-def _activities(user, program) -> list[Choice]:
-    activities = Activity.objects.filter(
-        program=program, organization__in=field_organization_ids(user=user, program=program)
-    ).select_related("site")
+def _activities(user, program, organization_ids) -> list[Choice]:
+    activities = Activity.objects.filter(program=program, organization__in=organization_ids).select_related("site")
     choices = []
     for activity in activities.order_by("-start_date", "title", "pk"):
         where = f" · {activity.site.name}" if activity.site else ""
@@ -130,16 +126,16 @@ def _activities(user, program) -> list[Choice]:
     return choices
 
 
-def _people(user, program) -> list[Choice]:
+def _people(user, program, organization_ids) -> list[Choice]:
     enrolled = Enrollment.objects.filter(
         program=program,
-        organization__in=field_organization_ids(user=user, program=program),
+        organization__in=organization_ids,
         status=EnrollmentStatus.ACTIVE,
-        participant__in=access.people_visible(user),
-        participant__anonymized_at__isnull=True,
     ).values("participant_id")
     people = (
-        access.people_visible(user).filter(pk__in=enrolled).only("given_names", "paternal_surname", "maternal_surname")
+        access.people_visible(user)
+        .filter(pk__in=enrolled, anonymized_at__isnull=True)
+        .only("given_names", "paternal_surname", "maternal_surname")
     )
     return [
         Choice(record_choice("person", person.pk), label, label)
@@ -148,17 +144,17 @@ def _people(user, program) -> list[Choice]:
     ]
 
 
-def _enterprises(user, program) -> list[Choice]:
-    enterprises = Enterprise.objects.filter(
-        program=program, organization__in=field_organization_ids(user=user, program=program)
-    ).exclude(stage=EnterpriseStage.CLOSED)
+def _enterprises(user, program, organization_ids) -> list[Choice]:
+    enterprises = Enterprise.objects.filter(program=program, organization__in=organization_ids).exclude(
+        stage=EnterpriseStage.CLOSED
+    )
     return [
         Choice(record_choice("enterprise", enterprise.pk), enterprise.name, enterprise.name)
         for enterprise in enterprises.order_by("name", "pk")
     ]
 
 
-def _loans(user, program) -> list[Choice]:
+def _loans(user, program, organization_ids) -> list[Choice]:
     """Loans being decided (evaluation visits) or repaid (follow-up visits) in the funds the user operates."""
     from django.utils import translation
 
@@ -193,7 +189,8 @@ RECORD_LISTS = {
 
 def record_lists(*, user, program: Program, names) -> dict[str, list[Choice]]:
     """The program's lists a form draws from, as `user` may see them today."""
-    return {name: RECORD_LISTS[name](user, program) for name in names}
+    organization_ids = field_organization_ids(user=user, program=program)
+    return {name: RECORD_LISTS[name](user, program, organization_ids) for name in names}
 
 
 def organization_for_registration(*, user, program: Program, slug: str) -> Organization:
