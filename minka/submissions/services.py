@@ -168,6 +168,9 @@ class _Batches(dict):
 
 
 def _run(connection: ServerConnection, pull: Pull, rows, user) -> Pull:
+    # A scheduled pull (or the command's) imports on behalf of whoever set the connection up, with that person's
+    # rights: one who has since lost them sees each submission fail with the reason, not a silent import.
+    user = user or connection.created_by
     counts = {"imported": 0, "failed": 0, "already": 0}
     batches = _Batches(connection, pull, user)
     try:

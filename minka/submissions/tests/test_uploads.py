@@ -1,0 +1,87 @@
+"""Uploading a KoboToolbox export (JSON, CSV, XLSX): the same submissions as a pull, imported once whichever way
+they came in."""
+
+import csv
+import io
+import json
+
+import pytest
+from openpyxl import Workbook
+
+from minka.core.errors import ApplicationError
+from minka.people.models import Participant
+from minka.submissions import services
+from minka.submissions.models import Submission, SubmissionStatus
+from minka.submissions.tests.conftest import answers, kobo_submission
+
+pytestmark = pytest.mark.django_db
+
+DNIS = ["41112233", "41223344", "41334455"]
+
+
+def export_rows():
+    return [kobo_submission(n, answers(f"Exportada {n}", DNIS[n])) for n in range(3)]
+
+
+def as_csv(rows, delimiter=";") -> bytes:
+    """As Kobo writes its CSV export: `;` by default, a header of group paths, then its metadata columns."""
+    header = [key for key in rows[0] if not isinstance(rows[0][key], (list, dict))]
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=delimiter)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([row.get(key, "") for key in header])
+    return out.getvalue().encode("utf-8-sig")
+
+
+def test_a_kobo_json_export_goes_in_and_a_pull_after_it_adds_nothing(world, servers, kobo):
+    rows = export_rows()
+    done = services.upload(connection=kobo, user=world.admin_a, name="registro.json", data=json.dumps(rows).encode())
+    assert (done.source, done.received, done.imported, done.failed) == ("upload", 3, 3, 0)
+    assert Participant.objects.filter(given_names__startswith="Exportada").count() == 3
+
+    servers.kobo_assets[kobo.asset_uid] = rows  # the same submissions, now pulled from the server
+    assert services.pull(connection=kobo, user=world.admin_a).already == 3
+    page = json.dumps({"count": 3, "next": None, "previous": None, "results": rows}).encode()
+    assert services.upload(connection=kobo, user=world.admin_a, name="pagina.json", data=page).already == 3
+    assert Participant.objects.filter(given_names__startswith="Exportada").count() == 3
+
+
+@pytest.mark.parametrize("delimiter", [";", ","])
+def test_a_kobo_csv_export_with_group_paths(world, kobo, delimiter):
+    done = services.upload(
+        connection=kobo, user=world.admin_a, name="registro.csv", data=as_csv(export_rows(), delimiter)
+    )
+    assert (done.imported, done.failed) == (3, 0), list(Submission.objects.values_list("failure_reason", flat=True))
+    person = Participant.objects.get(given_names="Exportada 1")
+    assert person.phone == "987654321" and person.district_id == "010401"
+    assert Submission.objects.get(instance_uuid=export_rows()[1]["_uuid"]).status == SubmissionStatus.IMPORTED
+
+
+def test_a_kobo_xlsx_export(world, kobo):
+    rows = export_rows()
+    header = [key for key in rows[0] if not isinstance(rows[0][key], (list, dict))]
+    book = Workbook()
+    book.active.append(header)
+    for row in rows:
+        book.active.append([row.get(key) for key in header])
+    data = io.BytesIO()
+    book.save(data)
+    done = services.upload(connection=kobo, user=world.admin_a, name="registro.xlsx", data=data.getvalue())
+    assert (done.imported, done.failed) == (3, 0)
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("vacio.csv", b"", "vacío"),
+        ("roto.json", b"{not json", "JSON"),
+        ("roto.xlsx", b"PK not a zip", "XLSX"),
+        ("registro.pdf", b"%PDF", "JSON, CSV o XLSX"),
+        ("solo-cabecera.csv", b"_uuid;datos/given_names\n", "ningún envío"),
+    ],
+)
+def test_a_broken_export_is_a_clear_error_and_changes_nothing(world, kobo, name, data, message):
+    with pytest.raises(ApplicationError, match=message):
+        services.upload(connection=kobo, user=world.admin_a, name=name, data=data)
+    assert not kobo.pulls.exists() and not Submission.objects.exists()
