@@ -50,7 +50,7 @@ from minka.imports.kinds.base import Context, RowError, RowErrors, kind_get
 from minka.imports.mapping import Mapping, mapping_apply
 from minka.imports.models import ImportBatch, ImportedRecord, ImportSource, ImportStatus
 from minka.imports.readers import open_table
-from minka.imports.values import CellError, is_blank
+from minka.imports.values import CellError, is_blank, unescape
 
 logger = logging.getLogger(__name__)
 
@@ -249,7 +249,7 @@ def _check_row(kind, context, mapping: Mapping, number: int, raw_row: list, seen
     values, errors = {}, []
     for column in kind.columns:
         index = mapping.columns.get(column.key)
-        raw = raw_row[index] if index is not None else None
+        raw = unescape(raw_row[index]) if index is not None else None
         try:
             values[column.key] = column.parser(raw)
         except CellError as error:

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
 
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,6 +41,17 @@ class CellError(ValueError):
         self.message = str(message)
         self.code = code
         self.column = column
+
+
+# Minka's own exports write a text that a spreadsheet would run as a formula with a leading apostrophe.
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def unescape(raw):
+    """A cell as typed: the apostrophe an export put before `=`, `+`, `-` or `@` is taken off again."""
+    if isinstance(raw, str) and raw.startswith("'") and raw[1:2] in FORMULA_STARTS:
+        return raw[1:]
+    return raw
 
 
 def is_blank(raw) -> bool:
@@ -68,7 +80,7 @@ def bounded_text(max_length: int):
     def parse(raw):
         return text(raw, max_length=max_length)
 
-    parse.help = gettext_lazy("Texto, hasta %(n)s caracteres.") % {"n": max_length}
+    parse.help = format_lazy(gettext_lazy("Texto, hasta {n} caracteres."), n=max_length)
     return parse
 
 
@@ -161,23 +173,25 @@ integer.help = gettext_lazy("Número entero.")
 
 
 def dni(raw) -> str | None:
-    """The DNI's 8 digits; a lost leading zero (7 digits, or a number cell) is put back."""
+    """The DNI's 8 digits. A number cell (1234567, 1234567.0) lost every leading zero: they are put back. Typed
+    text lost at most one (7 digits); shorter text is more likely a digit missing than two zeros lost."""
     if is_blank(raw):
         return None
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    value = re.sub(r"[\s.]", "", str(raw)) if not isinstance(raw, int) else str(raw)
-    if re.fullmatch(r"\d{8}\.0+", str(raw).strip()):
-        value = str(raw).strip().split(".")[0]
-    head = re.match(r"^(\d+)(.*)$", value)
-    if head and len(head.group(1)) == 7:
-        value = "0" + value
+    shown = str(raw).strip()
+    number = re.fullmatch(r"(\d{1,8})\.0+", shown)
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        value = f"{int(raw):08d}" if float(raw).is_integer() and 0 < raw < 10**8 else shown
+    elif number:
+        value = number.group(1).zfill(8)
+    else:
+        value = re.sub(r"[\s.]", "", shown)
+        if re.match(r"^\d{7}(?!\d)", value):
+            value = "0" + value
     try:
         return dni_normalize(value)
     except InvalidDni:
         raise CellError(
-            _("DNI no válido: «%(value)s» (8 dígitos y, si se anota, su carácter de verificación).")
-            % {"value": str(raw).strip()},
+            _("DNI no válido: «%(value)s» (8 dígitos y, si se anota, su carácter de verificación).") % {"value": shown},
             code="invalid_dni",
         ) from None
 
@@ -232,7 +246,8 @@ def choices_of(text_choices, extra: dict[str, str] | None = None, help_text=""):
     options = {value: value for value in text_choices.values}
     options.update({str(label): value for value, label in text_choices.choices})
     options.update(extra or {})
-    return choice(options, help_text or " / ".join(str(label) for _value, label in text_choices.choices))
+    labels = [label for _value, label in text_choices.choices]
+    return choice(options, help_text or format_lazy(" / ".join(["{}"] * len(labels)), *labels))
 
 
 SEX = {
