@@ -1,5 +1,6 @@
 import dataclasses
 import re
+import shutil
 from io import BytesIO
 
 import pytest
@@ -172,3 +173,21 @@ def test_a_form_pyxform_refuses_is_never_built(world):
         form_build(form=broken, program=world.program_a, lists={})
     assert refused.value.code == "form_invalid"
     assert "nowhere" in refused.value.message
+
+
+@pytest.mark.skipif(shutil.which("java") is None, reason="ODK Validate (bundled with pyxform) runs on Java")
+def test_odk_validate_accepts_every_form_with_records_and_without(world, records, credit):
+    """JavaRosa, the engine of ODK Collect, loads each form: its XPath (relevance, constraints, the activities'
+    filter by type) is checked as a phone would check it, beyond pyxform's own conversion."""
+    credit.loan()
+    organization = OrganizationFactory(slug="vacia", name="ONG Vacía")
+    empty = ProgramFactory(slug="vacio", name_es="Programa Vacío")
+    empty.catalysts.add(organization)
+    for program, org in ((world.program_a, world.org_a), (empty, None)):
+        for form_id in FORM_IDS:
+            if form_id == "credit_visit" and program == empty:
+                continue
+            built = build(world.superuser, program, form_id, org)
+            warnings = []
+            convert(xlsform=BytesIO(built.xlsx), file_type=".xlsx", validate=True, warnings=warnings)
+            assert not [w for w in warnings if "error" in w.lower()], (form_id, warnings)
