@@ -11,6 +11,7 @@ can be undone as a whole. A
 credit-use visit goes through the credit app's service, which checks that the user operates the loan's fund.
 """
 
+import contextlib
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
@@ -23,22 +24,21 @@ from minka.imports.kinds.base import CellError, Context, RowErrors, kind_get
 from minka.imports.models import ImportedRecord
 
 FORM_KINDS = {"registration": "people", "attendance": "attendance", "enterprise_followup": "enterprise-records"}
-# Where a form's field key and the kind's column key differ: {kind: {form field: kind column}}.
-COLUMN_OF = {"people": {"consent_given_on": "consent_date"}}
+# The form fields whose answers are choices drawn from Minka's records ("a12", "p45", "d080101"), by record list.
+RECORD_FIELDS = {
+    "activity": "activity", "person_id": "person", "enterprise": "enterprise", "loan": "loan", "site": "site",
+    "district": "district", "activity_type": "activity_type",
+}  # fmt: skip
 
 
-def _district(choice: str) -> str:
-    """A district choice ("d080101") as the ubigeo the kinds read ("080101")."""
-    prefix = definitions.RECORD_PREFIXES["district"]
-    return choice[len(prefix) :] if isinstance(choice, str) and choice.startswith(prefix) else choice
-
-
-def kind_row(slug: str, row: dict) -> dict:
-    """A form's row as the kind's columns name and read it."""
-    renames = COLUMN_OF.get(slug, {})
-    values = {renames.get(key, key): value for key, value in row.items()}
-    if "district" in values:
-        values["district"] = _district(values["district"])
+def kind_row(row: dict) -> dict:
+    """A form's row as the kind's columns read it: a record choice becomes the record's code ("a12" → "12"). An
+    answer that is not such a choice is left for the kind's parser to refuse with its own words."""
+    values = dict(row)
+    for key, records in RECORD_FIELDS.items():
+        if isinstance(values.get(key), str) and values[key]:
+            with contextlib.suppress(ValueError):
+                values[key] = str(definitions.record_id(records, values[key]))
     return values
 
 
@@ -85,7 +85,7 @@ def _run_kind(slug: str, rows: list[dict], *, connection, user, batch) -> list:
     kind.prepare(context)
     ready, seen = [], set()
     for number, form_row in enumerate(rows, start=1):
-        row = kind_row(slug, form_row)
+        row = kind_row(form_row)
         values, problems = {}, []
         for column in kind.columns:
             try:
@@ -129,15 +129,32 @@ def _credit_visit(row: dict, *, user) -> list:
     return [loans.record_visit(user=user, loan=loan, data=data)]
 
 
-def import_submission(*, connection, submission, received, user, batches) -> list[dict]:
-    """Creates the submission's records; returns them as [{model, pk}]. Raises ApplicationError with the reason
-    the submission cannot go in. `batches(kind)` gives the pull's ImportBatch for that kind."""
-    version = version_of(connection.form_key, received.form_version)
-    program = received.answers.get("minka_program")
+def _check_origin(connection, answers: dict) -> None:
+    """The hidden answers Minka's forms carry must agree with the connection: a form downloaded for another
+    program or organization, or another form sent to this one, is refused rather than filed in the wrong place."""
+    form, program, organization = (answers.get(f"minka_{name}") for name in ("form", "program", "organization"))
+    if form and form != connection.form_key:
+        raise ApplicationError(
+            _("El envío es del formulario «%(sent)s», no del que recoge esta conexión (%(form)s).")
+            % {"sent": form, "form": connection.form_key},
+            code="wrong_form",
+        )
     if program and connection.program_id and program != connection.program.slug:
         raise ApplicationError(
             _("El envío es del programa «%(sent)s», no del de la conexión.") % {"sent": program}, code="wrong_program"
         )
+    if organization and organization != connection.organization.slug:
+        raise ApplicationError(
+            _("El envío registra para la organización «%(sent)s», no para la de la conexión.") % {"sent": organization},
+            code="wrong_organization",
+        )
+
+
+def import_submission(*, connection, submission, received, user, batches) -> list[dict]:
+    """Creates the submission's records; returns them as [{model, pk}]. Raises ApplicationError with the reason
+    the submission cannot go in. `batches(kind)` gives the pull's ImportBatch for that kind."""
+    _check_origin(connection, received.answers)
+    version = version_of(connection.form_key, received.form_version)
     rows = rows_of(version, received.answers)
     if not rows:
         raise ApplicationError(_("El envío no trae ninguna fila que importar."), code="empty")

@@ -157,3 +157,14 @@ def test_the_token_is_sealed_and_never_audited(world, servers, kobo):
     kept = services.connection_save(user=world.admin_a, connection=kobo, data={"name": "Otro nombre"}, secret="")
     assert kept.secret_sealed == kobo.secret_sealed  # an empty field keeps the token
     assert services.pull(connection=kept).error == ""
+
+
+def test_a_submission_for_another_program_or_form_fails_with_its_reason(world, servers, kobo):
+    servers.kobo_assets[kobo.asset_uid] = [
+        kobo_submission(0, answers("Otro programa", DNIS[0], program="beta")),
+        kobo_submission(1, {**answers("Otro formulario", DNIS[1]), "minka_form": "attendance"}),
+    ]
+    done = services.pull(connection=kobo, user=world.admin_a)
+    assert (done.imported, done.failed) == (0, 2)
+    reasons = sorted(Submission.objects.values_list("failure_reason", flat=True))
+    assert "formulario «attendance»" in reasons[0] and "programa «beta»" in reasons[1]
