@@ -3,8 +3,9 @@
 Public functions (pages, the `minka import` command, the background task and submissions all use these):
 
 - `batch_create(*, user, organization, kind, file, file_name="", program=None, source="file", language="es",
-  mapping=None) -> ImportBatch` — checks the user may import that kind there, stores the file under
-  MEDIA_ROOT/imports/ with its SHA-256; `file` is an uploaded file, a binary file object or bytes.
+  mapping=None) -> ImportBatch` — checks the user may import that kind there, refuses a file over
+  MINKA_IMPORT_MAX_BYTES by its size, stores the file under MEDIA_ROOT/imports/ with its SHA-256 (read in chunks,
+  never whole); `file` is an uploaded file, a binary file object or bytes.
 - `preview(batch, *, progress=None) -> Preview` — a dry run: every error by row and column, every row repeated
   within the file, every likely duplicate, and how many rows would be created or are already in Minka
   ("unchanged"). Stores the summary, errors and warnings on the batch (status "previewed"). Writes nothing else.
@@ -35,7 +36,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.base import File
 from django.db import DatabaseError, transaction
 from django.db.models import Max, ProtectedError
 from django.utils import timezone
@@ -49,7 +50,7 @@ from minka.core.errors import ApplicationError, PermissionDenied
 from minka.imports.kinds.base import Context, RowError, RowErrors, kind_get
 from minka.imports.mapping import Mapping, mapping_apply
 from minka.imports.models import ImportBatch, ImportedRecord, ImportSource, ImportStatus
-from minka.imports.readers import open_table
+from minka.imports.readers import file_size, max_bytes, open_table
 from minka.imports.values import CellError, is_blank, unescape
 
 logger = logging.getLogger(__name__)
@@ -157,17 +158,26 @@ def batch_create(
         created_by=user,
     )
     check_access(kind_object, _context(batch, user))
-    content = file if isinstance(file, bytes) else None
-    if content is None:
-        if hasattr(file, "seek"):
-            file.seek(0)
-        content = file.read()
+    if isinstance(file, bytes):
+        file = io.BytesIO(file)
+    size = file_size(file)
+    if size > max_bytes():
+        raise ApplicationError(
+            _("El archivo pesa %(size)s MB; el máximo es %(limit)s MB. Divídalo en partes.")
+            % {"size": round(size / 1024 / 1024, 1), "limit": round(max_bytes() / 1024 / 1024)},
+            code="file_too_large",
+        )
+    digest = hashlib.sha256()
+    file.seek(0)
+    while chunk := file.read(1024 * 1024):
+        digest.update(chunk)
+    file.seek(0)
     name = file_name or getattr(file, "name", "") or "import"
-    batch.file_name = name.rsplit("/", 1)[-1][:250]
-    batch.sha256 = hashlib.sha256(content).hexdigest()
+    batch.file_name = str(name).rsplit("/", 1)[-1][:250]
+    batch.sha256 = digest.hexdigest()
     with transaction.atomic():
         batch.save()
-        batch.file.save(f"{batch.pk}-{batch.sha256[:12]}-{_safe(batch.file_name)}", ContentFile(content), save=True)
+        batch.file.save(f"{batch.pk}-{batch.sha256[:12]}-{_safe(batch.file_name)}", File(file), save=True)
     return batch
 
 
@@ -308,6 +318,13 @@ def _row_error(number: int, error: CellError, raw_row: list, mapping: Mapping) -
     return RowError(number, error.column, error.message, error.code, value)
 
 
+def _unreadable(kind, error: ApplicationError) -> Preview:
+    """A file that cannot be read (empty, not a spreadsheet, broken) reports that as its one error, on row 1."""
+    result = Preview(kind=kind.slug, mapping=Mapping())
+    result.add_error(RowError(1, None, str(error.message), error.code))
+    return result
+
+
 def _store_report(batch: ImportBatch, result: Preview, status: str, **more) -> None:
     batch.summary = result.summary()
     batch.errors = [error.as_dict() for error in result.errors]
@@ -330,7 +347,10 @@ def preview(batch: ImportBatch, *, progress: Progress | None = None) -> Preview:
     context = _context(batch)
     with _with_language(batch):
         check_access(kind, context)
-        result = _check(batch, kind, context, progress or _silent)
+        try:
+            result = _check(batch, kind, context, progress or _silent)
+        except ApplicationError as error:
+            result = _unreadable(kind, error)
         _store_report(batch, result, ImportStatus.PREVIEWED, progress=0, rows_done=0)
     return result
 
@@ -391,8 +411,7 @@ def commit(batch: ImportBatch, *, progress: Progress | None = None) -> Preview:
         try:
             result = _check(batch, kind, context, progress)
         except ApplicationError as error:
-            result = Preview(kind=kind.slug, mapping=Mapping())
-            result.add_error(RowError(1, None, str(error.message), error.code))
+            result = _unreadable(kind, error)
         if not result.ok:
             _store_report(batch, result, ImportStatus.FAILED, progress=0)
             raise ImportRefused(_("El archivo tiene errores; no se importó nada."), preview=result)

@@ -48,18 +48,26 @@ class Table:
 
     def rows(self) -> Iterator[list]:
         width = len(self.headers)
-        for row in self._rows:
-            row = list(row)
-            if len(row) < width:
-                row.extend([None] * (width - len(row)))
-            yield row
+        try:
+            for row in self._rows:
+                row = list(row)
+                if len(row) < width:
+                    row.extend([None] * (width - len(row)))
+                yield row
+        except csv.Error as error:
+            # A cell over csv's size limit, or a quote never closed: the file cannot be read past here.
+            raise ApplicationError(
+                _("El archivo no se puede leer más allá de la línea %(line)s (%(problem)s).")
+                % {"line": getattr(self._rows, "line_num", "?"), "problem": error},
+                code="unreadable_file",
+            ) from None
 
     def close(self) -> None:
         if callable(self._close):
             self._close()
 
 
-def _size(source) -> int:
+def file_size(source) -> int:
     if isinstance(source, (str, Path)):
         return os.path.getsize(source)
     position = source.tell()
@@ -79,7 +87,7 @@ def _binary(source):
 def open_table(source, name: str = "", *, sheet: str | None = None) -> Table:
     """`source`: a path or a binary file object. `name` (the uploaded file's name) helps tell CSV from XLSX, but the
     content decides: an XLSX is a zip whatever it is called."""
-    size = _size(source)
+    size = file_size(source)
     if size == 0:
         raise ApplicationError(_("El archivo está vacío."), code="empty_file")
     limit = max_bytes()

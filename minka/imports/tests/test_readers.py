@@ -35,7 +35,7 @@ def test_the_delimiter_is_sniffed(delimiter):
 
 
 def test_short_rows_are_padded_and_a_formula_in_a_csv_is_only_text():
-    headers, rows = read(b"a,b,c\n=SUM(A1:A3)\n")
+    _headers, rows = read(b"a,b,c\n=SUM(A1:A3)\n")
     assert rows == [["=SUM(A1:A3)", None, None]]
 
 
