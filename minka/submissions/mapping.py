@@ -111,7 +111,7 @@ def _run_kind(slug: str, rows: list[dict], *, connection, user, batch) -> list:
     return [(record, keys.get(number, "")) for number, records in written for record in records]
 
 
-def _credit_visit(row: dict, *, user) -> list:
+def _credit_visit(row: dict, *, connection, user) -> list:
     from minka.credit import loans
     from minka.credit.models import Loan
     from minka.imports import values as parsers
@@ -122,7 +122,7 @@ def _credit_visit(row: dict, *, user) -> list:
         is_evaluation = parsers.yes_no(row.get("is_evaluation"))
     except (ValueError, CellError) as error:
         raise ApplicationError(str(error), code="invalid_row") from None
-    loan = Loan.objects.filter(pk=loan_id).select_related("fund").first()
+    loan = Loan.objects.filter(pk=loan_id, fund__organization=connection.organization).select_related("fund").first()
     if loan is None:
         raise ApplicationError(_("El crédito del envío no existe en Minka."), code="not_found")
     data = {**row, "visited_on": visited_on or datetime.date.today(), "is_evaluation": bool(is_evaluation)}
@@ -159,7 +159,7 @@ def import_submission(*, connection, submission, received, user, batches) -> lis
     if not rows:
         raise ApplicationError(_("El envío no trae ninguna fila que importar."), code="empty")
     if version.form_id == "credit_visit":
-        records = [(record, "") for record in _credit_visit(rows[0], user=user)]
+        records = [(record, "") for record in _credit_visit(rows[0], connection=connection, user=user)]
     else:
         batch = batches(FORM_KINDS[version.form_id])
         records = _run_kind(FORM_KINDS[version.form_id], rows, connection=connection, user=user, batch=batch)
