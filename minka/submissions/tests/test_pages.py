@@ -93,3 +93,10 @@ def test_the_task_and_the_command_pull(world, servers, kobo, capsys):
         call_command("submissions", "pull")
     with pytest.raises(CommandError, match="No existe la conexión"):
         call_command("submissions", "pull", "--connection", "999999")
+
+
+def test_the_organization_page_leads_its_admins_to_the_form_servers(world, login):
+    url = reverse("submissions:connection_list", args=[world.org_a.slug])
+    organization_page = reverse("organization_detail", args=[world.org_a.slug])
+    assert url in login(world.admin_a).get(organization_page).content.decode()
+    assert url not in login(world.field_a).get(organization_page).content.decode()
