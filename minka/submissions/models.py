@@ -146,6 +146,10 @@ class Submission(TimeStampedModel):
     )
     failure_reason = models.TextField(_("motivo del fallo"), blank=True)
     imported_at = models.DateTimeField(_("importado"), null=True, blank=True)
+    batch = models.ForeignKey(
+        "imports.ImportBatch", on_delete=models.SET_NULL, null=True, blank=True, related_name="submissions",
+        verbose_name=_("importación"), help_text=_("Deshecha, el envío vuelve a importarse en la próxima traída."),
+    )  # fmt: skip
     records = models.JSONField(
         _("registros creados"), default=list, blank=True, help_text=_("[{model, pk}] de lo que creó en Minka.")
     )

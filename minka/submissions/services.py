@@ -103,12 +103,21 @@ def _uuid_of(row: dict, got: received.Received) -> str:
     return f"sin-uuid:{digest[:40]}"
 
 
+def imported_uuids(organization_id) -> set[str]:
+    """The organization's submissions in Minka now: imported, and not in a batch that was undone since (undoing a
+    pull takes its submissions out as if they never came, so the next pull brings them back)."""
+    from minka.imports.models import ImportStatus
+
+    imported = Submission.objects.filter(organization_id=organization_id, status=SubmissionStatus.IMPORTED)
+    return set(imported.exclude(batch__status=ImportStatus.UNDONE).values_list("instance_uuid", flat=True))
+
+
 def _take(connection: ServerConnection, pull: Pull, row: dict, got: received.Received, user, batches) -> str:
     """Stores one submission and imports it if it was not already; returns "imported", "failed" or "already"."""
     uuid = _uuid_of(row, got)
-    submission = Submission.objects.filter(organization_id=connection.organization_id, instance_uuid=uuid).first()
-    if submission is not None and submission.status == SubmissionStatus.IMPORTED:
+    if uuid in batches.imported:
         return "already"
+    submission = Submission.objects.filter(organization_id=connection.organization_id, instance_uuid=uuid).first()
     if submission is None:
         submission = Submission(organization_id=connection.organization_id, instance_uuid=uuid)
     submission.connection, submission.pull, submission.raw = connection, pull, row
@@ -128,12 +137,15 @@ def _take(connection: ServerConnection, pull: Pull, row: dict, got: received.Rec
     except ApplicationError as error:
         for kind in set(batches) - known:  # made in the savepoint just rolled back
             del batches[kind]
-        submission.status, submission.failure_reason, submission.records = SubmissionStatus.FAILED, error.message, []
-        submission.save(update_fields=["status", "failure_reason", "records", "updated_at"])
+        submission.status, submission.failure_reason = SubmissionStatus.FAILED, error.message
+        submission.records, submission.batch = [], None
+        submission.save(update_fields=["status", "failure_reason", "records", "batch", "updated_at"])
         return "failed"
+    batches.imported.add(uuid)
+    submission.batch = batches.get(mapping.FORM_KINDS.get(connection.form_key))
     submission.status, submission.failure_reason = SubmissionStatus.IMPORTED, ""
     submission.imported_at, submission.records = timezone.now(), records
-    submission.save(update_fields=["status", "failure_reason", "imported_at", "records", "updated_at"])
+    submission.save(update_fields=["status", "failure_reason", "imported_at", "records", "batch", "updated_at"])
     return "imported"
 
 
@@ -144,6 +156,7 @@ class _Batches(dict):
     def __init__(self, connection: ServerConnection, pull: Pull, user):
         super().__init__()
         self.connection, self.pull, self.user = connection, pull, user
+        self.imported = imported_uuids(connection.organization_id)
 
     def __call__(self, kind: str):
         if kind not in self:

@@ -168,3 +168,18 @@ def test_a_submission_for_another_program_or_form_fails_with_its_reason(world, s
     assert (done.imported, done.failed) == (0, 2)
     reasons = sorted(Submission.objects.values_list("failure_reason", flat=True))
     assert "formulario «attendance»" in reasons[0] and "programa «beta»" in reasons[1]
+
+
+def test_an_undone_pull_comes_back_with_the_next_pull(world, servers, kobo):
+    from minka.imports import engine
+
+    servers.kobo_assets[kobo.asset_uid] = [kobo_submission(n, answers(f"Persona {n}", DNIS[n])) for n in range(2)]
+    first = services.pull(connection=kobo, user=world.admin_a)
+    engine.undo(first.batches.get(), user=world.admin_a)
+    assert not Participant.objects.filter(given_names__startswith="Persona").exists()
+
+    again = services.pull(connection=kobo, user=world.admin_a)
+    assert (again.imported, again.already) == (2, 0)
+    assert Participant.objects.filter(given_names__startswith="Persona").count() == 2
+    assert services.pull(connection=kobo, user=world.admin_a).already == 2
+    assert set(Submission.objects.values_list("batch", flat=True)) == {again.batches.get().pk}
