@@ -12,19 +12,26 @@ duplicate queue of minka.people proposes the pair after the commit).
 
 With a program, each new person is also enrolled in it through the organization, on the enrollment date column
 or, when blank, on her consent date.
+
+Written in bulk (2,000 people in a couple of seconds rather than twenty), keeping the people services' rules: see
+`PeopleKind.write_many`.
 """
 
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from minka.accounts import access
-from minka.core.errors import PermissionDenied
+from minka.audit.models import AuditAction, AuditEvent
+from minka.audit.services import audit_changes, record_snapshot
+from minka.core.errors import ApplicationError, PermissionDenied
 from minka.imports import values as parsers
 from minka.imports.kinds.base import CellError, Column, Kind, RowErrors, register
 from minka.network.models import Territory, TerritoryLevel
-from minka.people.identity import dni_hash
+from minka.people.identity import dni_hash, dni_last_digits
 from minka.people.models import Area, Consent, ConsentMethod, Enrollment, MotherTongue, Participant
-from minka.people.services import enrollment_create, participant_register, search_key
+from minka.people.services import search_key
 
 DEFAULT_PURPOSE = gettext_lazy("Participación en el programa y seguimiento de resultados")
 DEFAULT_TEXT_VERSION = "v1"
@@ -192,38 +199,121 @@ class PeopleKind(Kind):
             return [_("Otra organización registró a una persona con el mismo nombre y fecha de nacimiento.")]
         return []
 
-    def write(self, values: dict, context) -> list:
-        data = {
-            "given_names": values["given_names"],
-            "paternal_surname": values["paternal_surname"] or "",
-            "maternal_surname": values["maternal_surname"] or "",
-            "sex": values["sex"],
-            "birth_date": values["birth_date"],
-            "birth_year": values["birth_date"].year if values["birth_date"] else None,
-            "phone": values["phone"] or "",
-            "mother_tongue": values["mother_tongue"] or "",
-            "area": values["area"] or "",
-            "district": context.cache["districts"].get(values["district"]) if values["district"] else None,
-        }
-        consent = {
-            "purpose": str(DEFAULT_PURPOSE),
-            "text_version": values["consent_version"] or DEFAULT_TEXT_VERSION,
-            "method": values["consent_method"] or ConsentMethod.SIGNED_PAPER,
-            "covers_sensitive_data": False,
-            "given_on": values["consent_date"],
-        }
-        person = participant_register(
-            user=context.user, organization=context.organization, data=data, dni=values["dni"] or "", consent=consent
-        )
-        created = [person, *person.consents.all()]
-        if context.program is not None:
-            created.append(
-                enrollment_create(
-                    user=context.user,
-                    participant=person,
-                    program=context.program,
-                    organization=context.organization,
-                    data={"enrolled_on": values["enrolled_on"] or values["consent_date"]},
-                )
+    def write_many(self, rows, context) -> list:
+        """In bulk, with the rules of participant_register, consent_record and enrollment_create: the user's right
+        to register for the organization (checked once, in `check_access`; enrolling, once per import here), every
+        model check but the database lookups already done in `clean` (`full_clean` without foreign keys), the DNI
+        kept only hashed (a DNI registered meanwhile fails the database's unique constraint: nothing is written),
+        an audit event for each record, and the duplicate queue fed once the import is committed."""
+        user, organization, program = context.user, context.organization, context.program
+        if program is not None:
+            may_enroll = organization.pk in access.organization_ids(user, access.STAFF_ROLES) or (
+                access.program_can_edit(user, program)
             )
-        return created
+            if not may_enroll or not access.programs_visible(user).filter(pk=program.pk).exists():
+                raise PermissionDenied(_("No puede inscribir personas en ese programa por esa organización."))
+        people = [self._person(values, context) for _number, values in rows]
+        Participant.objects.bulk_create(people)
+        consents = [
+            self._consent(person, values, context) for person, (_number, values) in zip(people, rows, strict=True)
+        ]
+        Consent.objects.bulk_create(consents)
+        enrollments = []
+        if program is not None:
+            enrollments = [
+                self._valid(
+                    Enrollment(
+                        participant=person,
+                        program=program,
+                        organization=organization,
+                        enrolled_on=values["enrolled_on"] or values["consent_date"],
+                    )
+                )
+                for person, (_number, values) in zip(people, rows, strict=True)
+            ]
+            Enrollment.objects.bulk_create(enrollments)
+        events = [audit_event(user, person, organization) for person in people]
+        events += [audit_event(user, consent, organization) for consent in consents]
+        events += [audit_event(user, enrollment, organization, program) for enrollment in enrollments]
+        AuditEvent.objects.bulk_create(events, batch_size=1000)
+        transaction.on_commit(lambda: _queue_duplicates(people))
+        written = []
+        for index, (number, _values) in enumerate(rows):
+            records = [people[index], consents[index]]
+            if enrollments:
+                records.append(enrollments[index])
+            written.append((number, records))
+        return written
+
+    def _valid(self, instance):
+        try:
+            instance.full_clean(exclude=FOREIGN_KEYS, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            raise ApplicationError.from_validation_error(error) from None
+        return instance
+
+    def _person(self, values: dict, context) -> Participant:
+        person = Participant(
+            registered_by=context.organization,
+            given_names=values["given_names"],
+            paternal_surname=values["paternal_surname"] or "",
+            maternal_surname=values["maternal_surname"] or "",
+            sex=values["sex"],
+            birth_date=values["birth_date"],
+            birth_year=values["birth_date"].year if values["birth_date"] else None,
+            phone=values["phone"] or "",
+            mother_tongue=values["mother_tongue"] or "",
+            area=values["area"] or "",
+            district=context.cache["districts"].get(values["district"]) if values["district"] else None,
+            dni_hash=values["dni_hash"],
+            dni_last_digits=dni_last_digits(values["dni"]) if values["dni"] else "",
+            search_name=values["search_name"],
+        )
+        return self._valid(person)
+
+    def _consent(self, person: Participant, values: dict, context) -> Consent:
+        return self._valid(
+            Consent(
+                participant=person,
+                recorded_by=context.user,
+                purpose=str(DEFAULT_PURPOSE),
+                text_version=values["consent_version"] or DEFAULT_TEXT_VERSION,
+                method=values["consent_method"] or ConsentMethod.SIGNED_PAPER,
+                covers_sensitive_data=False,
+                given_on=values["consent_date"],
+            )
+        )
+
+
+# Checked in `clean` from the preloaded lookups, or set by the import itself: not looked up again row by row.
+FOREIGN_KEYS = [
+    "registered_by",
+    "district",
+    "household",
+    "merged_into",
+    "participant",
+    "recorded_by",
+    "program",
+    "organization",
+]
+
+
+def audit_event(user, instance, organization, program=None) -> AuditEvent:
+    """The event audit_create writes, built to be inserted in bulk."""
+    return AuditEvent(
+        actor=user if user is not None and user.is_authenticated else None,
+        action=AuditAction.CREATE,
+        model=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        object_repr=str(instance)[:250],
+        organization=organization,
+        program=program,
+        changes=audit_changes({}, record_snapshot(instance)),
+    )
+
+
+def _queue_duplicates(people) -> None:
+    from minka.people.duplicates import duplicates_find_for
+
+    for person in people:
+        duplicates_find_for(person)

@@ -111,3 +111,31 @@ def test_undo_removes_what_the_batch_created_unless_something_depends_on_it(worl
     with pytest.raises(engine.ApplicationError, match="dependen"):
         engine.undo(again, user=world.admin_a)
     assert Participant.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_a_dni_registered_while_the_import_ran_fails_it_whole(world, monkeypatch):
+    """The database's unique DNI constraint is the last word: the import that meets it writes nothing."""
+    from minka.imports.kinds.people import PeopleKind
+
+    Participant.objects.create(
+        given_names="Otra", sex="F", registered_by=world.org_b, search_name="otra", dni_hash=dni_hash("87654321")
+    )
+    monkeypatch.setattr(PeopleKind, "existing", lambda self, values, context: None)
+    with pytest.raises(engine.ImportRefused) as refused:
+        run(world, csv_bytes(ROWS))
+    assert [e.code for e in refused.value.preview.errors] == ["write_failed"]
+    assert Participant.objects.count() == 1 and Consent.objects.count() == 0
+    assert ImportBatch.objects.get().status == ImportStatus.FAILED
+
+
+@pytest.mark.django_db
+def test_the_error_report_lists_row_column_value_and_message(world):
+    broken = [*ROWS, ";Ana;Condori;X;30/02/1990;sí;10/01/2025\n", ROWS[0]]
+    with pytest.raises(engine.ImportRefused):
+        run(world, csv_bytes(broken))
+    report = engine.error_report_csv(ImportBatch.objects.get()).splitlines()
+    assert report[0] == "Fila,Columna,Valor,Problema,Código"
+    assert report[1].startswith("5,Sexo,X,") and report[1].endswith(",invalid_choice")
+    assert report[2].startswith("5,Fecha de nacimiento,30/02/1990,")
+    assert report[3].startswith("6,,,Repite la fila 2")
