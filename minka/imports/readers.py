@@ -54,8 +54,9 @@ class Table:
                 if len(row) < width:
                     row.extend([None] * (width - len(row)))
                 yield row
-        except csv.Error as error:
-            # A cell over csv's size limit, or a quote never closed: the file cannot be read past here.
+        except (csv.Error, zipfile.BadZipFile, EOFError, KeyError, ValueError, SyntaxError) as error:
+            # A cell over csv's size limit, a quote never closed, a damaged sheet inside an XLSX (the XML parsers'
+            # errors are SyntaxErrors): the file cannot be read past here.
             raise ApplicationError(
                 _("El archivo no se puede leer más allá de la línea %(line)s (%(problem)s).")
                 % {"line": getattr(self._rows, "line_num", "?"), "problem": error},
@@ -100,13 +101,16 @@ def open_table(source, name: str = "", *, sheet: str | None = None) -> Table:
     handle = _binary(source)
     start = handle.read(4)
     handle.seek(0)
+    owned = handle is not source
     if start == XLSX_MAGIC:
-        return _xlsx(handle, sheet=sheet)
+        return _xlsx(handle, sheet=sheet, owned=owned)
     if name.lower().endswith((".xls", ".xlsx", ".ods")) or start.startswith(b"\xd0\xcf\x11\xe0"):
+        if owned:
+            handle.close()
         raise ApplicationError(
             _("Solo se leen archivos CSV y XLSX; guarde la hoja como «Libro de Excel (.xlsx)»."), code="file_format"
         )
-    return _csv(handle)
+    return _csv(handle, owned=owned)
 
 
 def _encoding(handle) -> str:
@@ -131,18 +135,30 @@ def _delimiter(sample: str) -> str:
         return max(DELIMITERS, key=first.count)
 
 
-def _csv(handle) -> Table:
+def _csv(handle, *, owned: bool) -> Table:
     encoding = _encoding(handle)
     # cp1252 leaves five bytes undefined; errors="replace" keeps a stray one from stopping a whole import.
     stream = io.TextIOWrapper(handle, encoding=encoding, errors="replace", newline="")
+
+    def close():
+        # A file the caller opened (an upload) stays open for them: the wrapper lets go of it instead.
+        if owned:
+            stream.close()
+        else:
+            stream.detach()
+
     sample = stream.read(SNIFF_BYTES)
     stream.seek(0)
     if not sample.strip():
-        stream.close()
+        close()
         raise ApplicationError(_("El archivo está vacío."), code="empty_file")
     reader = csv.reader(stream, delimiter=_delimiter(sample))
-    headers = _headers(reader)
-    return Table(headers=headers, _rows=reader, _close=stream.close)
+    try:
+        headers = _headers(reader)
+    except ApplicationError:
+        close()
+        raise
+    return Table(headers=headers, _rows=reader, _close=close)
 
 
 def _headers(rows: Iterator[list]) -> list[str]:
@@ -156,24 +172,34 @@ def _headers(rows: Iterator[list]) -> list[str]:
     raise ApplicationError(_("El archivo no tiene una fila de encabezados."), code="no_headers")
 
 
-def _xlsx(handle, *, sheet: str | None) -> Table:
+def _xlsx(handle, *, sheet: str | None, owned: bool) -> Table:
     from openpyxl import load_workbook
+
+    def close_file():
+        if owned:
+            handle.close()
 
     try:
         book = load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError):
+    except Exception:  # a damaged workbook fails in many ways inside openpyxl, zipfile and the XML parser
+        close_file()
         raise ApplicationError(
             _("El archivo XLSX está dañado o no es una hoja de cálculo."), code="file_format"
         ) from None
-    if sheet is not None and sheet not in book.sheetnames:
+
+    def close():
         book.close()
+        close_file()
+
+    if sheet is not None and sheet not in book.sheetnames:
+        close()
         raise ApplicationError(_("El archivo no tiene una hoja «%(sheet)s».") % {"sheet": sheet}, code="no_sheet")
     worksheet = book[sheet] if sheet else book.worksheets[0]
     rows = worksheet.iter_rows(values_only=True)
     try:
         headers = _headers(rows)
     except ApplicationError:
-        book.close()
+        close()
         raise
     total = worksheet.max_row - 1 if worksheet.max_row else None
-    return Table(headers=headers, _rows=rows, row_count=total, _close=book.close)
+    return Table(headers=headers, _rows=rows, row_count=total, _close=close)

@@ -82,3 +82,14 @@ def test_a_file_over_the_limit_is_refused_by_its_size(settings, tmp_path):
     with pytest.raises(ApplicationError) as refused:
         open_table(path, path.name)
     assert refused.value.code == "file_too_large"
+
+
+def test_an_uploaded_file_stays_open_for_its_owner_once_read():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    upload = SimpleUploadedFile("lista.csv", NAMES.encode())
+    table = open_table(upload, upload.name)
+    assert table.headers == ["Nombres", "Apellido paterno"]
+    table.close()
+    upload.seek(0)
+    assert upload.read() == NAMES.encode()

@@ -125,3 +125,34 @@ def test_an_xlsx_with_date_cells_and_serials_imports(world):
         "Eva": datetime.date(1990, 1, 10),
     }
     assert set(Consent.objects.values_list("given_on", flat=True)) == {datetime.date(2025, 1, 10)}
+
+
+def _good_xlsx() -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(HEADER)
+    book.active.append(GOOD_ROW)
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+GOOD_XLSX = _good_xlsx()
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.integers(min_value=0, max_value=len(GOOD_XLSX) - 1), st.integers(0, 255)), max_size=8))
+def test_a_damaged_xlsx_never_crashes_and_never_half_imports(world, flips):
+    data = bytearray(GOOD_XLSX)
+    for position, value in flips:
+        data[position] = value
+    before = Participant.objects.count()
+    try:
+        _batch, result = engine.import_file(
+            user=world.field_a, organization=world.org_a, kind="people", file=bytes(data), file_name="roto.xlsx"
+        )
+    except engine.ImportRefused as refused:
+        assert refused.preview.error_count > 0 and Participant.objects.count() == before
+        return
+    assert Participant.objects.count() - before == result.created
