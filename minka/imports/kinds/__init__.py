@@ -5,6 +5,7 @@ from minka.imports.kinds import (  # noqa: F401
     enrollments,
     enterprise_records,
     enterprises,
+    indicator_values,
     loans,
     payments,
     people,
