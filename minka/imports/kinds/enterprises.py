@@ -10,6 +10,8 @@ The owner (titular) is named by her Minka code or DNI, among the people the user
 enterprise's member with the role "owner" from the start date. Other members are added on the enterprise's page.
 """
 
+import dataclasses
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -134,8 +136,15 @@ class EnterprisesKind(Kind):
             parsers.text,
             help=gettext_lazy("Identificador o nombre del programa; en blanco, el programa de la importación."),
         ),
-        PERSON_ID,
-        PERSON_DNI,
+        dataclasses.replace(
+            PERSON_ID,
+            header_es="Código de la titular",
+            header_en="Owner person code",
+            aliases=(*PERSON_ID.aliases, "codigo de la persona"),
+        ),
+        dataclasses.replace(
+            PERSON_DNI, header_es="DNI de la titular", header_en="Owner DNI", aliases=(*PERSON_DNI.aliases, "dni")
+        ),
     )
 
     def check_access(self, context) -> None:

@@ -14,6 +14,7 @@ loans itself, so the reference is kept on the batch's record of the import (`Imp
 reference equal to a Minka number of the fund names that loan. Both are how `payments` finds a loan.
 """
 
+import dataclasses
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
@@ -138,8 +139,18 @@ class LoansKind(Kind):
             example="C-2024-015",
             aliases=("numero de credito", "referencia", "loan number", "reference"),
         ),
-        PERSON_ID,
-        PERSON_DNI,
+        dataclasses.replace(
+            PERSON_ID,
+            header_es="Código de la prestataria",
+            header_en="Borrower person code",
+            aliases=(*PERSON_ID.aliases, "codigo de la persona"),
+        ),
+        dataclasses.replace(
+            PERSON_DNI,
+            header_es="DNI de la prestataria",
+            header_en="Borrower DNI",
+            aliases=(*PERSON_DNI.aliases, "dni"),
+        ),
         Column(
             "product",
             "Producto",
