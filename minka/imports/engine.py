@@ -403,11 +403,18 @@ def commit(batch: ImportBatch, *, progress: Progress | None = None) -> Preview:
     progress = progress or _silent
     kind = kind_get(batch.kind)
     context = _context(batch)
-    if batch.status in (ImportStatus.COMMITTED, ImportStatus.UNDONE):
-        raise ApplicationError(_("Esta importación ya se hizo; suba el archivo de nuevo."), code="already_done")
     with _with_language(batch):
         check_access(kind, context)
-        ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.RUNNING, progress=0)
+        # Taken in one statement, so a second click (or a second worker) finds it running and goes away.
+        startable = (ImportStatus.UPLOADED, ImportStatus.PREVIEWED, ImportStatus.QUEUED, ImportStatus.FAILED)
+        taken = ImportBatch.objects.filter(pk=batch.pk, status__in=startable).update(
+            status=ImportStatus.RUNNING, progress=0
+        )
+        if not taken:
+            raise ApplicationError(
+                _("Esta importación ya está en curso o terminó; para importar otra vez, suba el archivo de nuevo."),
+                code="already_done",
+            )
         try:
             result = _check(batch, kind, context, progress)
         except ApplicationError as error:

@@ -139,3 +139,17 @@ def test_the_error_report_lists_row_column_value_and_message(world):
     assert report[1].startswith("5,Sexo,X,") and report[1].endswith(",invalid_choice")
     assert report[2].startswith("5,Fecha de nacimiento,30/02/1990,")
     assert report[3].startswith("6,,,Repite la fila 2")
+
+
+@pytest.mark.django_db
+def test_a_batch_is_committed_once_however_often_it_is_asked(world):
+    batch, _result = run(world, csv_bytes(ROWS))
+    with pytest.raises(engine.ApplicationError) as refused:
+        engine.commit(batch)
+    assert refused.value.code == "already_done" and Participant.objects.count() == 3
+    running = engine.batch_create(
+        user=world.field_a, organization=world.org_a, kind="people", file=csv_bytes(ROWS), file_name="l.csv"
+    )
+    ImportBatch.objects.filter(pk=running.pk).update(status=ImportStatus.RUNNING)
+    with pytest.raises(engine.ApplicationError):
+        engine.commit(running)
