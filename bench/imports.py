@@ -8,8 +8,9 @@ enrolled in it (half of them with a DNI), then a CSV as a partner's Excel in Spa
 31/12/2025, half the people named by DNI and half by their Minka code), with `--rows` attendance rows over weekly
 sessions that do not exist yet. It imports the file as the field officer (checked, then written all or nothing:
 sessions created, attendance in bulk, every record listed in the batch) and imports it a second time, which must
-create nothing. On PostgreSQL the database is a new one beside the one the URL names (`<name>_imports`), dropped
-at the end unless `--keep`; a SQLite file must be new or hold no attendance.
+create nothing, then undoes the first import (every attendance and session it made). On PostgreSQL the database
+is a new one beside the one the URL names (`<name>_imports`), dropped at the end unless `--keep`; a SQLite file
+must be new or hold no attendance.
 """
 
 import argparse
@@ -205,6 +206,12 @@ def main(argv=None) -> int:
             and second.unchanged == arguments.rows
             and batch.records.count() == arguments.rows + sessions
         )
+        from minka.imports import engine
+
+        undo_started = time.perf_counter()
+        engine.undo(batch, user=setting.user)
+        print(f"{'undo (whole batch)':<24} {time.perf_counter() - undo_started:>8.2f}")
+        agrees = agrees and not Attendance.objects.exists() and not Session.objects.exists()
         if not agrees:
             print("The import disagrees with the file written.", file=sys.stderr)
             return 1
