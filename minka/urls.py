@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("minka.stories.urls")),
     path("", include("minka.public.urls")),
     path("", include("minka.fieldforms.urls")),
+    path("", include("minka.imports.urls")),
     path("credito/", include("minka.credit.urls")),
     path("servidores-de-formularios/", include("minka.submissions.urls")),
     path("auditoria/", include("minka.audit.urls")),
