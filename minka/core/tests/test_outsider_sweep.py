@@ -200,6 +200,39 @@ def submission_routes(world) -> dict:
     }
 
 
+def import_routes(world) -> dict:
+    """A committed import of organization A into its program, with its file and an error report."""
+    from django.core.files.base import ContentFile
+
+    from minka.imports.models import ImportBatch
+
+    batch = ImportBatch.objects.create(
+        organization=world.org_a, program=world.program_a, kind="people", file_name="lista-alfa.csv",
+        status="committed", created_by=world.field_a, summary={"rows": 1, "created": 1},
+        errors=[{"row": 2, "column": "dni", "message": "Asociación Alfa", "code": "invalid", "value": "x"}],
+    )  # fmt: skip
+    batch.file.save("lista-alfa.csv", ContentFile(b"Nombres;Sexo\nAna;F\n"))
+    return {
+        "import_list": {},
+        "import_new": {},
+        "import_template": {},
+        **{
+            name: {"pk": batch.pk}
+            for name in (
+                "import_detail",
+                "import_mapping",
+                "import_preview",
+                "import_reupload",
+                "import_errors_csv",
+                "import_commit",
+                "import_status",
+                "import_file_download",
+                "import_undo",
+            )
+        },
+    }
+
+
 def route_kwargs(world):
     """For each page, the arguments that point it at organization A's records."""
     a = world
@@ -301,6 +334,8 @@ def route_kwargs(world):
         "fieldform_xform": {**program, "form_id": "attendance"},
         # Form servers
         **submission_routes(a),
+        # Imports
+        **import_routes(a),
     }
 
 
