@@ -4,10 +4,12 @@
 raw cell values, each padded to the headers' length), plus `row_count` when it is cheap to know. Rows are read as
 they are consumed, never all at once.
 
-- CSV: decoded as UTF-8 (a BOM is dropped) and, if that fails, as Windows-1252, which is what Excel writes on a
-  Spanish Windows (a superset of Latin-1 for every letter a Peruvian name uses). The delimiter is sniffed among
+- CSV: decoded as UTF-16 when it starts with that BOM (Excel's «Texto Unicode»), else as UTF-8 (a BOM is dropped)
+  and, if that fails, as Windows-1252, which is what Excel writes on a Spanish Windows (a superset of Latin-1 for
+  every letter a Peruvian name uses). The delimiter is sniffed among
   `,`, `;` (Excel in Spanish) and tab. Cells are strings; a cell starting with `=` is only text here, never
-  evaluated.
+  evaluated. NUL characters are dropped from every cell: no text column can hold them (PostgreSQL refuses them) and
+  no person typed one.
 - XLSX: openpyxl in read-only mode with `data_only=True`, so a formula cell gives the value Excel last computed;
   a formula never computed (a file written by a program, not saved by Excel) has no value and reads as blank.
   Dates arrive as datetimes, numbers as int/float. The first sheet is read unless one is named.
@@ -50,7 +52,7 @@ class Table:
         width = len(self.headers)
         try:
             for row in self._rows:
-                row = list(row)
+                row = [_without_nul(value) for value in row]
                 if len(row) < width:
                     row.extend([None] * (width - len(row)))
                 yield row
@@ -113,8 +115,17 @@ def open_table(source, name: str = "", *, sheet: str | None = None) -> Table:
     return _csv(handle, owned=owned)
 
 
+def _without_nul(value):
+    return value.replace("\x00", "") if isinstance(value, str) else value
+
+
 def _encoding(handle) -> str:
-    """UTF-8 if the whole file decodes as UTF-8 (checked in chunks, never loaded whole), else Windows-1252."""
+    """UTF-16 if the file starts with its BOM; UTF-8 if the whole file decodes as UTF-8 (checked in chunks, never
+    loaded whole); else Windows-1252."""
+    start = handle.read(2)
+    handle.seek(0)
+    if start in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        return "utf-16"
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
         while chunk := handle.read(1024 * 1024):
@@ -164,7 +175,7 @@ def _csv(handle, *, owned: bool) -> Table:
 def _headers(rows: Iterator[list]) -> list[str]:
     """The first row with anything in it; trailing blank headers dropped."""
     for row in rows:
-        headers = ["" if value is None else " ".join(str(value).split()) for value in row]
+        headers = ["" if value is None else " ".join(_without_nul(str(value)).split()) for value in row]
         while headers and not headers[-1]:
             headers.pop()
         if headers:

@@ -20,11 +20,21 @@ def read(data: bytes, name="lista.csv"):
         table.close()
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "cp1252", "latin-1", "utf-16"])
 def test_accents_and_enye_survive_any_usual_encoding(encoding):
     headers, rows = read(NAMES.encode(encoding))
     assert headers == ["Nombres", "Apellido paterno"]
     assert rows == [["María", "Ñañez"], ["José", "Huamán"]]
+
+
+def test_excels_unicode_text_reads_as_tab_separated_utf16():
+    headers, rows = read("Nombres\tApellido paterno\nMaría\tÑañez\n".encode("utf-16"), "lista.txt")
+    assert headers == ["Nombres", "Apellido paterno"] and rows == [["María", "Ñañez"]]
+
+
+def test_nul_characters_are_dropped_from_headers_and_cells():
+    headers, rows = read(b"Nom\x00bres;DNI\nAn\x00a;\x000123\n")
+    assert headers == ["Nombres", "DNI"] and rows == [["Ana", "0123"]]
 
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
