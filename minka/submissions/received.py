@@ -25,6 +25,17 @@ class Received:
     form_id: str = ""
 
 
+def without_nul(value):
+    """The value with NUL characters dropped from every string in it, keys included."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [without_nul(item) for item in value]
+    return value
+
+
 def bare_uuid(value) -> str:
     """`uuid:1b2c…` (ODK's instanceID, Kobo's meta/instanceID) and `1b2c…` (Kobo's _uuid) are one submission."""
     text = str(value or "").strip()

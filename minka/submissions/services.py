@@ -78,20 +78,27 @@ def connection_save(*, user, connection: ServerConnection, data: dict, secret: s
     return connection
 
 
+def _parsed(rows, parse):
+    """Each row with its NUL characters dropped (no database text or JSON column holds them; a broken device or
+    export is the only way one arrives), paired with what Minka reads from it."""
+    for row in rows:
+        row = received.without_nul(row)
+        yield row, parse(row)
+
+
 def _fetch(connection: ServerConnection):
     try:
         secret = sealing.unseal(connection.secret_sealed)
     except sealing.SealBroken:
         raise clients.ServerError(_("El token guardado ya no se puede leer: escríbalo de nuevo.")) from None
     if connection.kind == ServerKind.KOBO:
-        for row in clients.kobo_submissions(connection.base_url, secret, connection.asset_uid):
-            yield row, received.from_kobo(row)
+        yield from _parsed(clients.kobo_submissions(connection.base_url, secret, connection.asset_uid),
+                           received.from_kobo)  # fmt: skip
     else:
         rows = clients.odk_submissions(
             connection.base_url, connection.username, secret, connection.odk_project_id, connection.odk_form_id
         )
-        for row in rows:
-            yield row, received.from_odk(row)
+        yield from _parsed(rows, received.from_odk)
 
 
 def _uuid_of(row: dict, got: received.Received) -> str:
@@ -115,8 +122,9 @@ def imported_uuids(organization_id) -> set[str]:
 def _take(connection: ServerConnection, pull: Pull, row: dict, got: received.Received, user, batches) -> str:
     """Stores one submission and imports it if it was not already; returns "imported", "failed" or "already"."""
     uuid = _uuid_of(row, got)
-    if uuid in batches.imported:
+    if uuid in batches.imported or uuid in batches.seen:  # a row twice in one file (or page) is one submission
         return "already"
+    batches.seen.add(uuid)
     submission = Submission.objects.filter(organization_id=connection.organization_id, instance_uuid=uuid).first()
     if submission is None:
         submission = Submission(organization_id=connection.organization_id, instance_uuid=uuid)
@@ -157,6 +165,7 @@ class _Batches(dict):
         super().__init__()
         self.connection, self.pull, self.user = connection, pull, user
         self.imported = imported_uuids(connection.organization_id)
+        self.seen: set[str] = set()
 
     def __call__(self, kind: str):
         if kind not in self:
@@ -218,4 +227,4 @@ def upload(*, connection: ServerConnection, user, name: str, data: bytes) -> Pul
     started = Pull.objects.create(
         connection=connection, started_by=user, source=PullSource.UPLOAD, file_name=name[:255]
     )
-    return _run(connection, started, ((row, received.from_kobo(row)) for row in rows), user)
+    return _run(connection, started, _parsed(rows, received.from_kobo), user)

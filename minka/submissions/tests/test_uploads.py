@@ -6,7 +6,10 @@ import io
 import json
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from minka.core.errors import ApplicationError
 from minka.people.models import Participant
@@ -85,3 +88,51 @@ def test_a_broken_export_is_a_clear_error_and_changes_nothing(world, kobo, name,
     with pytest.raises(ApplicationError, match=message):
         services.upload(connection=kobo, user=world.admin_a, name=name, data=data)
     assert not kobo.pulls.exists() and not Submission.objects.exists()
+
+
+ANSWER_KEYS = ["_uuid", "meta/instanceID", "datos/given_names", "datos/dni", "datos/sex", "datos/consent",
+               "datos/minka_version", "datos/minka_program", "datos/district", "_submission_time", "datos/phone"]  # fmt: skip
+odd_values = st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=10),
+    st.sampled_from(["\x00", "uuid:", "31/02/2024", "yes", "F", "d010401", "alpha", "1.0", "=1+1", "🙂"]),
+    st.lists(st.dictionaries(st.sampled_from(ANSWER_KEYS), st.text(max_size=5), max_size=3), max_size=2),
+)  # fmt: skip
+odd_rows = st.lists(st.dictionaries(st.sampled_from(ANSWER_KEYS), odd_values, max_size=8), max_size=4)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=odd_rows, shape=st.sampled_from(["json", "json-page", "csv", "xlsx", "bytes"]), garbage=st.binary(max_size=30))
+def test_any_broken_export_is_a_sentence_or_submissions_each_imported_or_failed(world, kobo, rows, shape, garbage):
+    """Whatever a user uploads: a clear refusal that stored nothing, or each submission stored once and either
+    imported with its records or failed with a reason; never a crash, never a person without her submission."""
+    good = [kobo_submission(n, answers(f"Buena {n}", DNIS[n])) for n in range(2)]
+    mixed = good + rows
+    if shape == "json":
+        name, data = "envios.json", json.dumps(mixed, default=str).encode() + garbage
+    elif shape == "json-page":
+        name, data = "envios.json", json.dumps({"count": len(mixed), "results": mixed}, default=str).encode()
+    elif shape == "csv":
+        name, data = "envios.csv", as_csv([{k: v for k, v in row.items() if not isinstance(v, list)} or {"_uuid": ""}
+                                          for row in mixed]) + garbage  # fmt: skip
+    elif shape == "xlsx":
+        book = Workbook()
+        for row in mixed:
+            cells = [str(value)[:50] for value in row.values() if not isinstance(value, list)]
+            book.active.append([ILLEGAL_CHARACTERS_RE.sub("", cell) for cell in cells])  # Excel could not hold them
+        stream = io.BytesIO()
+        book.save(stream)
+        name, data = "envios.xlsx", stream.getvalue()
+    else:
+        name, data = "envios.json", garbage
+    people_before, pulls_before = Participant.objects.count(), kobo.pulls.count()
+    try:
+        done = services.upload(connection=kobo, user=world.admin_a, name=name, data=data)
+    except ApplicationError:
+        assert kobo.pulls.count() == pulls_before and Participant.objects.count() == people_before
+        return
+    assert done.received == done.imported + done.failed + done.already
+    stored = Submission.objects.filter(pull=done)
+    assert stored.filter(status=SubmissionStatus.FAILED).exclude(failure_reason="").count() == done.failed
+    people = [r["pk"] for s in Submission.objects.filter(status=SubmissionStatus.IMPORTED) for r in s.records
+              if r["model"] == "people.participant"]  # fmt: skip
+    assert Participant.objects.count() == len(set(people))
