@@ -241,7 +241,7 @@ def _check(batch: ImportBatch, kind, context: Context, progress: Progress) -> Pr
                 return result
             kind.prepare(context)
             seen: dict[str, tuple[int, tuple]] = {}
-            for number, raw_row in enumerate(table.rows(), start=2):
+            for number, raw_row in enumerate(table.rows(), start=table.header_line + 1):
                 if all(is_blank(value) for value in raw_row):
                     continue
                 result.rows += 1
@@ -267,6 +267,8 @@ def _check_row(kind, context, mapping: Mapping, number: int, raw_row: list, seen
             continue
         if values[column.key] is None and column.required:
             errors.append(RowError(number, column.key, _("Falta este dato, que es obligatorio."), "required", ""))
+    # Two rows are the same when they read the same ("F" and "Femenino", "María " and "María"), not when typed alike.
+    fingerprint = tuple(repr(values.get(key)) for key in mapping.columns)
     if not errors:
         try:
             values = kind.clean(values, context)
@@ -284,7 +286,6 @@ def _check_row(kind, context, mapping: Mapping, number: int, raw_row: list, seen
         result.skipped += 1
         return
     key = kind.natural_key(values)
-    fingerprint = tuple(_text(raw_row[index]) for index in mapping.columns.values())
     if key in seen:
         first, first_fingerprint = seen[key]
         if first_fingerprint == fingerprint:

@@ -20,6 +20,7 @@ they are consumed, never all at once.
 import codecs
 import csv
 import io
+import itertools
 import os
 import zipfile
 from collections.abc import Iterator
@@ -47,6 +48,7 @@ class Table:
     _rows: Iterator[list] = field(repr=False)
     row_count: int | None = None
     _close: object = field(default=None, repr=False)
+    header_line: int = 1  # the header row's number in the file (a title row or blank lines may come before it)
 
     def rows(self) -> Iterator[list]:
         width = len(self.headers)
@@ -142,8 +144,9 @@ def _delimiter(sample: str) -> str:
     try:
         return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
     except csv.Error:
-        first = sample.splitlines()[0] if sample else ""
-        return max(DELIMITERS, key=first.count)
+        # The line with the most separators is the header row (a title typed above it may have none).
+        lines = sample.splitlines()[:HEADER_SEARCH_ROWS] or [""]
+        return max(DELIMITERS, key=lambda delimiter: max(line.count(delimiter) for line in lines))
 
 
 def _csv(handle, *, owned: bool) -> Table:
@@ -165,22 +168,41 @@ def _csv(handle, *, owned: bool) -> Table:
         raise ApplicationError(_("El archivo está vacío."), code="empty_file")
     reader = csv.reader(stream, delimiter=_delimiter(sample))
     try:
-        headers = _headers(reader)
+        headers, line, rows = _headers(reader)
     except ApplicationError:
         close()
         raise
-    return Table(headers=headers, _rows=reader, _close=close)
+    return Table(headers=headers, _rows=rows, _close=close, header_line=line)
 
 
-def _headers(rows: Iterator[list]) -> list[str]:
-    """The first row with anything in it; trailing blank headers dropped."""
+# How far down a title ("Lista de participantes - enero") may push the header row.
+HEADER_SEARCH_ROWS = 10
+
+
+def _header_cells(row) -> list[str]:
+    headers = ["" if value is None else " ".join(_without_nul(str(value)).split()) for value in row]
+    while headers and not headers[-1]:
+        headers.pop()
+    return headers
+
+
+def _headers(rows: Iterator[list]) -> tuple[list[str], int, Iterator[list]]:
+    """The header row, its line number, and the rows after it. The header row is the first of the top rows with
+    two or more cells filled: a title typed above the table (one cell) is passed over. A file whose top rows all
+    have a single cell has its first non-blank row as headers. Trailing blank headers are dropped."""
+    top = []
     for row in rows:
-        headers = ["" if value is None else " ".join(_without_nul(str(value)).split()) for value in row]
-        while headers and not headers[-1]:
-            headers.pop()
-        if headers:
-            return headers
-    raise ApplicationError(_("El archivo no tiene una fila de encabezados."), code="no_headers")
+        top.append(row)
+        if len([cell for cell in _header_cells(row) if cell]) >= 2 or len(top) >= HEADER_SEARCH_ROWS:
+            break
+    chosen = next((i for i, row in enumerate(top) if len([c for c in _header_cells(row) if c]) >= 2), None)
+    if chosen is None:
+        chosen = next((i for i, row in enumerate(top) if _header_cells(row)), None)
+    if chosen is None:
+        raise ApplicationError(_("El archivo no tiene una fila de encabezados."), code="no_headers")
+    rest = top[chosen + 1 :]
+    following = itertools.chain(rest, rows) if rest else rows
+    return _header_cells(top[chosen]), chosen + 1, following
 
 
 def _xlsx(handle, *, sheet: str | None, owned: bool) -> Table:
@@ -208,9 +230,9 @@ def _xlsx(handle, *, sheet: str | None, owned: bool) -> Table:
     worksheet = book[sheet] if sheet else book.worksheets[0]
     rows = worksheet.iter_rows(values_only=True)
     try:
-        headers = _headers(rows)
+        headers, line, rows = _headers(rows)
     except ApplicationError:
         close()
         raise
-    total = worksheet.max_row - 1 if worksheet.max_row else None
-    return Table(headers=headers, _rows=rows, row_count=total, _close=close)
+    total = worksheet.max_row - line if worksheet.max_row else None
+    return Table(headers=headers, _rows=rows, row_count=total, _close=close, header_line=line)

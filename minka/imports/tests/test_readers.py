@@ -103,3 +103,29 @@ def test_an_uploaded_file_stays_open_for_its_owner_once_read():
     table.close()
     upload.seek(0)
     assert upload.read() == NAMES.encode()
+
+
+def test_a_title_typed_above_the_table_is_passed_over_and_rows_keep_their_numbers():
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Padrón de participantes - Nazareth"])
+    sheet.append([])
+    sheet.append(["DNI", "Nombres"])
+    sheet.append(["01234567", "Rosa"])
+    sheet.append(["07654321", "Juana"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    table = open_table(io.BytesIO(buffer.getvalue()), "lista.xlsx")
+    assert table.headers == ["DNI", "Nombres"] and table.header_line == 3
+    assert list(table.rows()) == [["01234567", "Rosa"], ["07654321", "Juana"]]
+    assert table.row_count == 2
+
+    csv_table = open_table(io.BytesIO(b"Lista de enero\nDNI;Nombres\n01234567;Rosa\n"), "lista.csv")
+    assert csv_table.headers == ["DNI", "Nombres"] and csv_table.header_line == 2
+    assert list(csv_table.rows()) == [["01234567", "Rosa"]]
+
+
+def test_a_single_column_file_keeps_its_first_row_as_headers():
+    table = open_table(io.BytesIO(b"DNI\n01234567\n07654321\n"), "lista.csv")
+    assert table.headers == ["DNI"] and table.header_line == 1
+    assert list(table.rows()) == [["01234567"], ["07654321"]]
