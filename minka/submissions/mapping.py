@@ -22,6 +22,7 @@ from minka.fieldforms import definitions
 from minka.imports import engine
 from minka.imports.kinds.base import CellError, Context, RowErrors, kind_get
 from minka.imports.models import ImportedRecord
+from minka.imports.values import plain
 
 FORM_KINDS = {"registration": "people", "attendance": "attendance", "enterprise_followup": "enterprise-records"}
 # The form fields whose answers are choices drawn from Minka's records ("a12", "p45", "d080101"), by record list.
@@ -53,6 +54,28 @@ def version_of(form_key: str, version: str) -> definitions.FormVersion:
             % {"version": version, "form": form_key},
             code="unknown_version",
         ) from None
+
+
+def answers_by_name(version: definitions.FormVersion, answers: dict) -> dict:
+    """Kobo's CSV and XLSX exports "with labels" head each column with the question's label ("Nombres") instead of
+    its name ("given_names"). Read through the submission's own version, a label gives the name back; a column
+    that is already a question's name keeps it. Choice answers need nothing: the kinds' parsers read "Sí" or
+    "Mujer" as they read "yes" or "F"."""
+    names = {question.name for question in version.questions}
+    labels: dict[str, str] = {}
+    for question in version.questions:
+        for label in (question.label_es, question.label_en):
+            if label and question.type != "note":
+                labels.setdefault(plain(label), question.name)
+    named, by_label = {}, {}
+    for key, value in answers.items():
+        if isinstance(value, list):
+            value = [answers_by_name(version, item) if isinstance(item, dict) else item for item in value]
+        if key in names:
+            named[key] = value
+        else:
+            by_label.setdefault(labels.get(plain(key), key), value)
+    return by_label | named
 
 
 def rows_of(version: definitions.FormVersion, answers: dict) -> list[dict]:
@@ -155,7 +178,7 @@ def import_submission(*, connection, submission, received, user, batches) -> lis
     the submission cannot go in. `batches(kind)` gives the pull's ImportBatch for that kind."""
     _check_origin(connection, received.answers)
     version = version_of(connection.form_key, received.form_version)
-    rows = rows_of(version, received.answers)
+    rows = rows_of(version, answers_by_name(version, received.answers))
     if not rows:
         raise ApplicationError(_("El envío no trae ninguna fila que importar."), code="empty")
     if version.form_id == "credit_visit":

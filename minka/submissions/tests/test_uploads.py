@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from minka.core.errors import ApplicationError
+from minka.fieldforms import definitions
 from minka.people.models import Participant
 from minka.submissions import services
 from minka.submissions.models import Submission, SubmissionStatus
@@ -59,6 +60,27 @@ def test_a_kobo_csv_export_with_group_paths(world, kobo, delimiter):
     person = Participant.objects.get(given_names="Exportada 1")
     assert person.phone == "987654321" and person.district_id == "010401"
     assert Submission.objects.get(instance_uuid=export_rows()[1]["_uuid"]).status == SubmissionStatus.IMPORTED
+
+
+def test_a_kobo_csv_export_with_labels_for_headers(world, kobo):
+    """Kobo's "labels" export: "Datos personales/Nombres" instead of "datos/given_names", "Sí" instead of "yes"."""
+    version = definitions.current("registration")
+    labels = {question.name: question.label_es for question in version.questions if question.label_es}
+    rows = []
+    for row in export_rows():
+        labelled = {}
+        for key, value in row.items():
+            leaf = key.rsplit("/", 1)[-1]
+            labelled[f"Datos personales/{labels[leaf]}" if leaf in labels else key] = value
+        labelled[f"Datos personales/{labels['consent']}"] = "Sí"
+        labelled[f"Datos personales/{labels['sex']}"] = "Mujer"
+        rows.append(labelled)
+    assert "Datos personales/Nombres" in rows[0] and "datos/given_names" not in rows[0]
+    done = services.upload(connection=kobo, user=world.admin_a, name="registro-etiquetas.csv", data=as_csv(rows))
+    assert (done.imported, done.failed) == (3, 0), list(Submission.objects.values_list("failure_reason", flat=True))
+    person = Participant.objects.get(given_names="Exportada 2")
+    assert (person.paternal_surname, person.sex, person.phone) == ("Tsamajain", "F", "987654321")
+    assert person.district_id == "010401"
 
 
 def test_a_kobo_xlsx_export(world, kobo):
