@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "minka.enterprises",
     "minka.results",
     "minka.credit",
+    "minka.employment",
     "minka.iati",
     "minka.reports",
     "minka.stories",
