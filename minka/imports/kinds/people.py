@@ -69,7 +69,14 @@ class PeopleKind(Kind):
     model = Participant
     created_models = (Enrollment, Consent, Participant)
     columns = (
-        Column("dni", "DNI", "DNI", parsers.dni, example="01234567", aliases=("numero de dni", "nro dni", "documento")),
+        Column(
+            "dni",
+            "DNI",
+            "DNI",
+            parsers.dni,
+            example="01234567",
+            aliases=("numero de dni", "nro dni", "n dni", "no dni", "n de dni", "documento", "doc identidad"),
+        ),
         Column(
             "given_names",
             "Nombres",
@@ -81,9 +88,23 @@ class PeopleKind(Kind):
         ),
         Column("paternal_surname", "Apellido paterno", "Paternal surname", parsers.bounded_text(80), example="Quispe"),
         Column("maternal_surname", "Apellido materno", "Maternal surname", parsers.bounded_text(80), example="Huamán"),
-        Column("sex", "Sexo", "Sex", parsers.sex, required=True, example="F"),
-        Column("birth_date", "Fecha de nacimiento", "Date of birth", parsers.date, example="15/03/1990"),
-        Column("phone", "Teléfono", "Phone", parsers.phone, example="987654321", aliases=("celular",)),
+        Column("sex", "Sexo", "Sex", parsers.sex, required=True, example="F", aliases=("genero", "gender")),
+        Column(
+            "birth_date",
+            "Fecha de nacimiento",
+            "Date of birth",
+            parsers.date,
+            example="15/03/1990",
+            aliases=("fecha de nac", "fecha nac", "f nac", "fec nac", "nacimiento", "fecha nacimiento"),
+        ),
+        Column(
+            "phone",
+            "Teléfono",
+            "Phone",
+            parsers.phone,
+            example="987654321",
+            aliases=("celular", "telefono celular", "n celular", "nro celular", "numero de celular", "cel"),
+        ),
         Column("mother_tongue", "Lengua materna", "Mother tongue", MOTHER_TONGUE, example="Quechua del Cusco"),
         Column("area", "Área de residencia", "Area of residence", AREA, example="Rural", aliases=("area",)),
         Column(
@@ -102,6 +123,8 @@ class PeopleKind(Kind):
             required=True,
             help=gettext_lazy("sí: la persona dio su consentimiento (sin él no se registra)."),
             example="sí",
+            # How partners' lists name it.
+            aliases=("consentimiento informado", "firmo consentimiento", "firmo el consentimiento", "acepta"),
         ),
         Column("consent_date", "Fecha del consentimiento", "Consent date", parsers.date, example="10/01/2025"),
         Column(

@@ -5,8 +5,9 @@
 column. `fixed=True` builds the same list with those mistakes corrected, as the partner would send it back.
 
 The usual mistakes, all on purpose:
-- the partner's own headers ("Apellido Paterno", "Nombres " with a trailing space, "N°", "Comunidad",
-  "Observaciones") and the consent column named "¿Firmó consentimiento?", which the mapping step must be told;
+- a title typed above the table, the partner's own headers ("Apellido Paterno", "Nombres " with a trailing space,
+  "Fecha de Nacimiento", "Celular", "¿Firmó consentimiento?") and columns Minka does not import ("N°",
+  "Comunidad", "Observaciones");
 - DNIs typed as numbers, so those starting with 0 lost it (1234567 for 01234567), and a few typed as text;
 - birth dates as 31/12/1990 text, as real Excel dates (datetime) and as bare serial numbers (32874);
 - consent as Sí / si / SI / x / sí., sex as F / Femenino / Mujer / M / Masculino / Varón;

@@ -47,3 +47,20 @@ def test_the_users_choices_override_the_guess():
         mapping_apply(PEOPLE, headers, {"given_names": "No existe"})
     with pytest.raises(ApplicationError):
         mapping_apply(PEOPLE, headers, {"nickname": "Acepta"})
+
+
+def test_a_partners_own_headers_are_matched_without_help():
+    headers = ["N°", "N° DNI", "Apellido Paterno ", "Nombres", "Género", "Fecha de Nac.", "Celular", "Comunidad",
+               "¿Firmó consentimiento?", "Fecha de consentimiento"]  # fmt: skip
+    mapping = mapping_guess(PEOPLE, headers)
+    assert mapping.as_headers() == {
+        "dni": "N° DNI",
+        "given_names": "Nombres",
+        "paternal_surname": "Apellido Paterno ",
+        "sex": "Género",
+        "birth_date": "Fecha de Nac.",
+        "phone": "Celular",
+        "consent": "¿Firmó consentimiento?",
+        "consent_date": "Fecha de consentimiento",
+    }
+    assert mapping.missing == [] and mapping.extra == ["N°", "Comunidad"]

@@ -1,10 +1,10 @@
 """The issue's test of done, through the engine: a partner's Excel list of 2,000 participants with the usual
 mistakes (see partner_list.py) comes in completely and exactly once.
 
-The partner's consent header is not one Minka knows, so it is mapped by hand, as the mapping page would. The
-preview finds exactly the rows with real mistakes (by row and column) and the rows typed twice; the list cannot be
-imported until they are fixed; the fixed list brings in each of the 2,000 people once; the same list again brings
-in nothing."""
+The partner's headers are matched without help (title row skipped, "¿Firmó consentimiento?" read as the consent
+column). The preview finds exactly the rows with real mistakes (by row and column) and the rows typed twice; the
+list cannot be imported until they are fixed; the fixed list brings in each of the 2,000 people once; the same list
+again brings in nothing."""
 
 import datetime
 
@@ -12,11 +12,9 @@ import pytest
 
 from minka.imports import engine
 from minka.imports.models import ImportStatus
-from minka.imports.tests.partner_list import CONSENT_HEADER, partner_list
+from minka.imports.tests.partner_list import partner_list
 from minka.people.identity import dni_hash
 from minka.people.models import Consent, Enrollment, Participant
-
-MAPPING = {"consent": CONSENT_HEADER}
 
 
 def run(world, listing, **options):
@@ -27,7 +25,6 @@ def run(world, listing, **options):
         file=listing.content,
         file_name="Padrón de participantes 2025.xlsx",
         program=world.program_a,
-        mapping=MAPPING,
         **options,
     )
 
@@ -44,7 +41,7 @@ def test_a_partners_list_of_2000_comes_in_completely_and_exactly_once(world):
     repeated = {warning.row for warning in preview.warnings if warning.code == "repeated"}
     assert repeated == set(broken.repeated_rows)
     assert {"N°", "Comunidad", "Observaciones"} <= set(preview.mapping.extra)
-    assert set(batch.mapping) >= {"dni", "given_names", "paternal_surname", "sex", "birth_date", "consent"}
+    assert set(batch.mapping) >= {"dni", "given_names", "paternal_surname", "sex", "birth_date", "phone", "consent"}
 
     with pytest.raises(engine.ImportRefused):
         run(world, broken)

@@ -1,6 +1,6 @@
 """The partner's list (partner_list.py, 60 people here) through the pages in Chromium as a new user would: upload
-the XLSX with its title row and the partner's own headers, tell the mapping which column holds the consent, see
-each mistake by row and column and the rows typed twice, download the error report, upload the corrected list,
+the XLSX with its title row and the partner's own headers, see them matched (the consent column too), see each
+mistake by row and column and the rows typed twice, download the error report, upload the corrected list,
 commit, watch the progress finish; then upload the same list again and see nothing new."""
 
 import csv
@@ -34,7 +34,8 @@ def upload_and_review(page, path):
     page.get_by_label("Archivo", exact=True).set_input_files(str(path))
     with page.expect_navigation():
         page.get_by_role("button", name="Subir y revisar las columnas").click()
-    page.get_by_label("Consentimiento (obligatoria)").select_option(CONSENT_HEADER)
+    consent = page.get_by_label("Consentimiento (obligatoria)")
+    assert consent.input_value() == CONSENT_HEADER  # matched without help; the user checks it and goes on
     with page.expect_navigation():
         page.get_by_role("button", name="Revisar el archivo").click()
 
