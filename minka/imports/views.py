@@ -348,9 +348,8 @@ def import_commit(request, pk):
     except ApplicationError as error:
         messages.error(request, error.message)
         return redirect("import_preview", pk=batch.pk)
-    if queued:
-        messages.info(request, _("La importación sigue en segundo plano; esta página muestra su avance."))
-    else:
+    # A queued import says nothing here: its progress bar says it, and a notice would outlive the import.
+    if not queued:
         messages.success(request, _("Importación hecha."))
     return redirect("import_detail", pk=batch.pk)
 

@@ -74,6 +74,7 @@ def test_a_partners_list_through_the_pages(world, page, tmp_path, monkeypatch):
     assert page.locator("progress#import-progress").is_visible()
     call_command("db_worker", "--batch", stdout=StringIO(), stderr=StringIO())
     page.get_by_text("60 registros nuevos").wait_for(timeout=5_000)
+    assert "sigue en segundo plano" not in page.content()  # no notice left saying it is still running
     committed = ImportBatch.objects.get(status=ImportStatus.COMMITTED)
     assert committed.summary["created"] == 60 and Participant.objects.filter(registered_by=world.org_a).count() >= 60
     before = Participant.objects.count()
