@@ -15,6 +15,7 @@ import contextlib
 import datetime
 
 from django.contrib.contenttypes.models import ContentType
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from minka.core.errors import ApplicationError
@@ -93,11 +94,18 @@ def rows_of(version: definitions.FormVersion, answers: dict) -> list[dict]:
     return rows
 
 
-def _message(error) -> str:
+def _message(error, kind=None) -> str:
+    """The reason a person reads on the failed submissions' list: the field's name as the templates write it
+    ("Consentimiento"), with the key the form's question fills in parentheses, then what is wrong."""
     if isinstance(error, RowErrors):
-        return "; ".join(_message(each) for each in error.errors)
+        return "; ".join(_message(each, kind) for each in error.errors)
     column = getattr(error, "column", None)
-    return f"{column}: {error.message}" if column else str(error.message)
+    if not column:
+        return str(error.message)
+    known = {each.key: each for each in kind.columns} if kind else {}
+    if column in known:
+        return f"{known[column].header((get_language() or 'es')[:2])} ({column}): {error.message}"
+    return f"{column}: {error.message}"
 
 
 def _run_kind(slug: str, rows: list[dict], *, connection, user, batch) -> list:
@@ -120,11 +128,11 @@ def _run_kind(slug: str, rows: list[dict], *, connection, user, batch) -> list:
             if column.required and values[column.key] is None:
                 problems.append(CellError(_("Falta un valor obligatorio."), code="required", column=column.key))
         if problems:
-            raise ApplicationError("; ".join(_message(problem) for problem in problems), code="invalid_row")
+            raise ApplicationError("; ".join(_message(problem, kind) for problem in problems), code="invalid_row")
         try:
             values = kind.clean(values, context)
         except (CellError, RowErrors) as error:
-            raise ApplicationError(_message(error), code="invalid_row") from None
+            raise ApplicationError(_message(error, kind), code="invalid_row") from None
         key = kind.natural_key(values)
         if key not in seen and kind.existing(values, context) is None:
             ready.append((number, values, key))
