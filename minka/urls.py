@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("minka.public.urls")),
     path("", include("minka.fieldforms.urls")),
     path("", include("minka.imports.urls")),
+    path("", include("minka.employment.urls")),
     path("credito/", include("minka.credit.urls")),
     path("servidores-de-formularios/", include("minka.submissions.urls")),
     path("auditoria/", include("minka.audit.urls")),

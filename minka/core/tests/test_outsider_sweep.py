@@ -51,6 +51,8 @@ TRACES_OF_A = [
     "Fondo Alfa",
     "FONDO-ALFA-",
     "Historia secreta de Alfa",
+    "Hotel Alfa Urcos",
+    "Yanet Alfa",
 ]
 
 
@@ -233,6 +235,39 @@ def import_routes(world) -> dict:
     }
 
 
+def employment_routes(world) -> dict:
+    """Organization A's job service: seekers, a hotel with a contact, vacancies, a shortlist, a hire."""
+    from minka.employment import services
+    from minka.employment.tests.test_pages import jobs_create
+
+    jobs = jobs_create(world)
+    self_employment = services.self_employment_create(
+        user=world.field_a, seeker=jobs.seeker, data={"started_on": datetime.date(2025, 3, 1)}
+    )
+    program = {"slug": world.program_a.slug}
+    contact = {**program, "pk": jobs.contact.pk}
+    routes = {f"employment:{name}": program for name in (
+        "home", "skill_list", "seeker_list", "seeker_create", "employer_list", "employer_create", "vacancy_list",
+        "vacancy_create")}  # fmt: skip
+    for names, pk in (
+        (("skill_toggle",), jobs.cooking.pk),
+        (("seeker_detail", "seeker_edit", "seeker_cv", "experience_add", "self_employment_create"), jobs.seeker.pk),
+        (("self_employment_follow_up",), self_employment.pk),
+        (("employer_detail", "employer_edit", "contact_add"), jobs.employer.pk),
+        (("vacancy_detail", "vacancy_edit", "vacancy_status", "vacancy_matches", "shortlist"), jobs.vacancy.pk),
+        (("application_detail", "application_state", "placement_create"), jobs.application.pk),
+        (("follow_up_create",), jobs.placement.pk),
+    ):
+        routes.update({f"employment:{name}": {**program, "pk": pk} for name in names})
+    return {
+        **routes,
+        "employment:contact_login": contact,
+        "employment:portal_home": {},
+        "employment:portal_vacancy": {"pk": jobs.vacancy.pk},
+        "employment:portal_cv": {"pk": jobs.application.pk},
+    }
+
+
 def route_kwargs(world):
     """For each page, the arguments that point it at organization A's records."""
     a = world
@@ -336,6 +371,8 @@ def route_kwargs(world):
         **submission_routes(a),
         # Imports
         **import_routes(a),
+        # Employment service
+        **employment_routes(a),
     }
 
 
