@@ -212,7 +212,8 @@ def follow_up_due_on(*, start: datetime.date, month: int) -> datetime.date:
 
 
 def _skills(program, skills, field: str) -> list[Skill]:
-    skills = list(skills or [])
+    # Read again: the caller's instances may be stale (a skill deactivated since the form was shown).
+    skills = list(Skill.objects.filter(pk__in=[skill.pk for skill in skills or []]))
     wrong = [skill for skill in skills if skill.program_id != program.pk or not skill.is_active]
     if wrong:
         raise _invalid(
@@ -274,10 +275,10 @@ def _require_program_manager(user, program) -> None:
 
 
 def _check_skill_name_free(program, name: str, *, exclude_pk=None) -> None:
-    others = Skill.objects.filter(program=program, name__iexact=name)
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    if others.exists():
+    # Compared in Python: SQLite's lower() and iexact fold ASCII letters only, and «CARPINTERÍA» must meet
+    # «carpintería». A program's catalogue is a few dozen names.
+    others = Skill.objects.filter(program=program).exclude(pk=exclude_pk).values_list("name", flat=True)
+    if name.casefold() in {other.casefold() for other in others}:
         raise _invalid(_("El programa ya tiene la habilidad «%(name)s».") % {"name": name}, "name", code="conflict")
 
 
@@ -765,6 +766,7 @@ def shortlist_add(
         )
     if not _seeker_visible(user, seeker):
         raise _invalid(_("No encontramos a esa persona en el servicio de empleo."), "seeker")
+    seeker = JobSeeker.objects.select_for_update().select_related("participant").get(pk=seeker.pk)
     if seeker.program_id != vacancy.program_id:
         raise _invalid(_("La persona busca empleo en otro programa."), "seeker")
     if seeker.status != SeekerStatus.ACTIVE:
