@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from minka.accounts.models import Membership, ProgramRole, User
 from minka.core.errors import ApplicationError
 from minka.demo import credit as demo_credit
+from minka.demo import employment as demo_employment
 from minka.demo import network
 from minka.demo import people as demo_people
 from minka.demo import results as demo_results
@@ -77,6 +78,11 @@ def demo_load(*, people: bool = True, credit: bool = True) -> DemoResult:
             duplicates_find()
             # The results frameworks, whose computed indicators count the people just written.
             demo_results.results_load(programs=programs, organizations=organizations, users=_demo_users())
+            # Phase 2's job service, played through the employment services by its officer's login.
+            _users_load(programs, organizations, demo_employment.USERS)
+            demo_employment.employment_load(
+                programs=programs, organizations=organizations, users=_demo_users(), password=DEMO_PASSWORD
+            )
         if people and credit:
             # AMA's two funds, played through the credit services by the fund's own logins.
             _users_load(programs, organizations, demo_credit.USERS)
@@ -87,8 +93,8 @@ def demo_load(*, people: bool = True, credit: bool = True) -> DemoResult:
 
 
 def _user_specs() -> list[dict]:
-    """Every demo login: the network's, then the credit officers the credit part adds (with the people only)."""
-    return [*network.USERS, *demo_credit.USERS]
+    """Every demo login: the network's, then those the credit part and the job service add (with the people only)."""
+    return [*network.USERS, *demo_credit.USERS, *demo_employment.LOGINS]
 
 
 def demo_logins() -> list[tuple[str, str]]:
