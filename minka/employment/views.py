@@ -28,6 +28,7 @@ from minka.employment.forms import (
     SelfEmploymentForm,
     SkillForm,
 )
+from minka.employment.match_facts import readiness_of
 from minka.employment.matching_pages import vacancies_for_seeker
 from minka.employment.models import JobSeeker, Language, Placement, SeekerStatus, VacancyStatus
 from minka.employment.views_common import (
@@ -238,18 +239,12 @@ def seeker_detail(request, slug, pk):
         "applications": applications,
         "self_employments": seeker.self_employments.prefetch_related("follow_ups").select_related("enterprise"),
         "ranked": ranked,
-        "readiness": selectors_readiness(seeker),
+        "readiness": readiness_of(seeker),
         "can_edit": services.employment_can_edit(user, organization_id=seeker.organization_id, program_id=program.pk),
         "experience_form": ExperienceForm(),
         "crumbs": crumbs(program, (reverse("employment:seeker_list", args=[program.slug]), _("Buscadores de empleo"))),
     }
     return render(request, "employment/seeker_detail.html", context)
-
-
-def selectors_readiness(seeker):
-    """The job-search workshops she attended, when the selectors can tell (E2's facts loader does the counting)."""
-    reader = getattr(selectors, "seeker_readiness", None)
-    return reader(seeker) if reader else None
 
 
 def _require_seeker_editor(user, seeker):

@@ -140,7 +140,8 @@ def test_publish_a_draft_vacancy(world, jobs, client):
     draft = services.vacancy_create(
         user=world.field_a,
         data={"employer": jobs.employer, "title": "Recepcionista", "sector": "tourism",
-              "district": jobs.employer.district, "wage": Decimal("1200"), "contract_type": "fixed_term", "hours_per_week": 40, "opens_on": START},
+              "district": jobs.employer.district, "wage": Decimal("1200"), "contract_type": "fixed_term",
+              "hours_per_week": 40, "opens_on": START},
     )  # fmt: skip
     response = client.post(url("vacancy_status", world, draft.pk), {"action": "publish"}, follow=True)
     assert "Vacante publicada" in response.content.decode()
@@ -196,18 +197,38 @@ def test_hiring_more_people_than_positions_is_refused_on_the_form(world, jobs, c
 
 def test_matches_page_explains_each_score_and_offers_the_shortlist(world, jobs, client):
     client.force_login(world.field_a)
-    page = client.get(url("vacancy_matches", world, jobs.vacancy.pk)).content.decode()
-    assert "Yanet Alfa" in page
-    # Wilber has cashier, not cooking: the explanation names the missing skill.
-    assert "Cocina" in page
-    assert "Preseleccionar" in page  # Wilber is not on the shortlist yet
+    services.seeker_create(
+        user=world.field_a,
+        data={"organization": world.org_a, "program": world.program_a, "education_level": "secondary",
+              "availability": "full_time", "participant": person_enrolled(world, "Nilda Alfa"),
+              "skills": [jobs.cashier]},
+    )  # fmt: skip
+    response = client.get(url("vacancy_matches", world, jobs.vacancy.pk))
+    matches = response.context["matches"]
+    assert [m.seeker.participant.given_names for m in matches] == ["Yanet Alfa", "Nilda Alfa"]  # cooks first
+    assert matches[0].score > matches[1].score
+    nilda = " ".join(matches[1].reasons)
+    assert "Cocina" in nilda  # the required skill she lacks is named
+    page = response.content.decode()
+    assert page.count("Preseleccionar</button>") == 1  # Yanet is already on the shortlist, Nilda is not
 
 
-def test_matches_filter_by_sex(world, jobs, client):
+def test_matches_filter_by_sex_and_age(world, jobs, client):
     client.force_login(world.field_a)
-    page = client.get(url("vacancy_matches", world, jobs.vacancy.pk), {"sex": "M"}).content.decode()
-    assert "Wilber Alfa" not in page or "Yanet Alfa" not in page
-    assert "Yanet Alfa" not in page
+    services.seeker_create(
+        user=world.field_a,
+        data={"organization": world.org_a, "program": world.program_a, "education_level": "secondary",
+              "availability": "full_time", "skills": [jobs.cooking],
+              "participant": person_enrolled(world, "Hilario Alfa", sex="M", birth=datetime.date(1980, 1, 1))},
+    )  # fmt: skip
+
+    def names(**filters):
+        response = client.get(url("vacancy_matches", world, jobs.vacancy.pk), filters)
+        return {m.seeker.participant.given_names for m in response.context["matches"]}
+
+    assert names() == {"Yanet Alfa", "Hilario Alfa"}
+    assert names(sex="M") == {"Hilario Alfa"}
+    assert names(age_max="29") == {"Yanet Alfa"}  # youth: born in 2002
 
 
 def test_bad_match_filters_are_shown_not_failed(world, jobs, client):
