@@ -380,20 +380,34 @@ def rank_seekers(
     return [Match(candidates[i], vacancy, round_score(scores[i]), scores[i]) for i in order]
 
 
+class VacancyPool:
+    """Vacancies ready to be ranked for many seekers: in id order, each with its side of every pair worked out."""
+
+    __slots__ = ("_plans", "vacancies")
+
+    def __init__(self, vacancies: Iterable[VacancyFacts]):
+        self.vacancies: list[VacancyFacts] = sorted(vacancies, key=_by_id)
+        self._plans = [_VacancyPlan(vacancy) for vacancy in self.vacancies]
+
+    def plans(self, filters: MatchFilter | None) -> list[_VacancyPlan]:
+        if filters is None or not filters.territory:
+            return self._plans
+        return [plan for plan in self._plans if filters.admits_vacancy(plan.vacancy)]
+
+
 def rank_vacancies(
     seeker: SeekerFacts,
-    vacancies: Iterable[VacancyFacts],
+    vacancies: Iterable[VacancyFacts] | VacancyPool,
     *,
     filters: MatchFilter | None = None,
     limit: int | None = None,
 ) -> list[Match]:
     """The vacancies for a seeker, best first (equal scores in id order); `filters.territory` is the vacancy's."""
-    candidates = sorted(
-        (vacancy for vacancy in vacancies if filters is None or filters.admits_vacancy(vacancy)), key=_by_id
-    )
-    scores = [_VacancyPlan(vacancy).exact(seeker) for vacancy in candidates]
+    pool = vacancies if isinstance(vacancies, VacancyPool) else VacancyPool(vacancies)
+    plans = pool.plans(filters)
+    scores = [plan.exact(seeker) for plan in plans]
     order = _best(scores, limit)
-    return [Match(seeker, candidates[i], round_score(scores[i]), scores[i]) for i in order]
+    return [Match(seeker, plans[i].vacancy, round_score(scores[i]), scores[i]) for i in order]
 
 
 def _by_id(facts) -> int:
