@@ -341,7 +341,9 @@ class Application(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.seeker} → {self.vacancy.title}"
+        # No person's name here: the audit trail copies this text, and anonymizing a person scrubs her name only
+        # from records that point at her directly (her profile), not from her applications.
+        return _("Postulación %(number)s a %(vacancy)s") % {"number": self.pk, "vacancy": self.vacancy.title}
 
 
 class ApplicationEvent(models.Model):
@@ -362,7 +364,7 @@ class ApplicationEvent(models.Model):
         verbose_name_plural = _("pasos de la postulación")
 
     def __str__(self):
-        return f"{self.application}: {self.get_state_display()} ({self.on})"
+        return f"{self.application}: {self.get_state_display()} ({self.on})"  # no name either (see Application)
 
 
 class Placement(TimeStampedModel):
@@ -389,7 +391,7 @@ class Placement(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.application} ({self.start_date})"
+        return _("Colocación %(number)s (%(date)s)") % {"number": self.pk, "date": self.start_date}
 
 
 class SelfEmployment(TimeStampedModel):
@@ -423,7 +425,7 @@ class SelfEmployment(TimeStampedModel):
         verbose_name_plural = _("autoempleos")
 
     def __str__(self):
-        return f"{self.seeker} ({self.started_on})"
+        return _("Autoempleo %(number)s (%(date)s)") % {"number": self.pk, "date": self.started_on}
 
 
 class FollowUp(TimeStampedModel):
@@ -484,4 +486,7 @@ class FollowUp(TimeStampedModel):
         ]
 
     def __str__(self):
-        return f"{self.placement or self.self_employment} · {self.month}"
+        return _("Seguimiento a los %(month)s meses de %(subject)s") % {
+            "month": self.month,
+            "subject": self.placement or self.self_employment,
+        }

@@ -224,3 +224,21 @@ def test_a_deactivated_portal_login_sees_nothing(world, jobs):
     jobs.portal_user.is_active = False
     jobs.portal_user.save()
     assert not selectors.employer_portal_vacancies(user=jobs.portal_user).exists()
+
+
+def test_anonymizing_a_seeker_leaves_her_name_nowhere_in_the_trail(world, jobs):
+    from minka.audit.models import AuditEvent
+    from minka.people.services import participant_anonymize
+
+    services.follow_up_record(
+        user=world.field_a,
+        self_employment=jobs.self_employment,
+        month=3,
+        done_on=days_ago(1),
+        still_working=True,
+    )
+    participant_anonymize(user=world.field_a, participant=jobs.rosa.participant)
+    participant_anonymize(user=world.field_a, participant=jobs.self_employment.seeker.participant)
+    for event in AuditEvent.objects.filter(model__startswith="employment."):
+        text = f"{event.object_repr} {event.changes}"
+        assert "Rosa" not in text and "Sonia" not in text, (event.model, text)
