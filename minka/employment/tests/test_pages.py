@@ -412,3 +412,18 @@ def test_auditors_read_but_do_not_change(world, jobs, client):
     page = client.get(url("vacancy_detail", world, jobs.vacancy.pk)).content.decode()
     assert "Ayudante de cocina" in page and 'value="close"' not in page
     assert client.post(url("vacancy_status", world, jobs.vacancy.pk), {"action": "close"}).status_code == 403
+
+
+def test_menu_links_to_the_job_service_and_the_portal(world, jobs, client):
+    client.force_login(world.field_a)
+    page = client.get(reverse("home")).content.decode()
+    assert url("home", world) in page
+    services.contact_login_grant(
+        user=world.field_a, contact=jobs.contact, username="rosa.hotel", password="una-clave-larga-2026"
+    )
+    jobs.contact.refresh_from_db()
+    client.force_login(jobs.contact.user)
+    page = client.get(reverse("home")).content.decode()
+    assert reverse("employment:portal_home") in page and url("home", world) not in page
+    client.force_login(world.funder_a)
+    assert url("home", world) not in client.get(reverse("home")).content.decode()
