@@ -209,6 +209,11 @@ def _text(raw) -> str:
     return str(raw)[:200]
 
 
+def rows_count(batch: ImportBatch) -> int:
+    """The file's data rows, cheaply (an XLSX says how many it has): enough to decide whether to check it now."""
+    return _count_rows(batch)
+
+
 def _count_rows(batch: ImportBatch) -> int:
     with batch.file.open("rb") as handle:
         table = open_table(handle, batch.file_name)

@@ -24,6 +24,7 @@ class ImportSource(models.TextChoices):
 
 class ImportStatus(models.TextChoices):
     UPLOADED = "uploaded", _("Subido")
+    CHECKING = "checking", _("Revisando")
     PREVIEWED = "previewed", _("Revisado")
     QUEUED = "queued", _("En cola")
     RUNNING = "running", _("Importando")

@@ -188,13 +188,8 @@ def _previewable(batch) -> None:
 
 
 def _run_preview(batch, overrides: dict[str, str]) -> None:
-    """The dry run with the user's mapping, which is then kept whole: a column the user left out stays out when
-    the import is committed (the engine stores only the mapped columns, and would guess the others again)."""
-    batch.mapping = overrides
-    batch.save(update_fields=["mapping", "updated_at"])
-    engine.preview(batch)
-    batch.mapping = overrides
-    batch.save(update_fields=["mapping", "updated_at"])
+    """The dry run with the user's mapping: now, or on the queue for a long file (see tasks.preview_or_queue)."""
+    tasks.preview_or_queue(batch, overrides)
 
 
 @login_required
@@ -269,6 +264,8 @@ def import_preview(request, pk):
     batch = _own_draft(request, pk)
     if batch.status == ImportStatus.UPLOADED:
         return redirect("import_mapping", pk=batch.pk)
+    if batch.status == ImportStatus.CHECKING:
+        return render(request, "imports/checking.html", {"batch": batch, "crumbs": _crumbs(batch)})
     if batch.status not in (ImportStatus.PREVIEWED, ImportStatus.FAILED):
         return redirect("import_detail", pk=batch.pk)
     context = _report_context(request, batch)
@@ -423,6 +420,10 @@ def import_detail(request, pk):
 def import_status(request, pk):
     """The progress partial the import's page polls; it stops polling once the import is done or failed."""
     batch = _batch(request, pk)
+    if request.GET.get("then") == "preview" and batch.status != ImportStatus.CHECKING:
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("import_preview", args=[batch.pk])  # checked: show the preview
+        return response
     return render(request, "imports/_status.html", {"batch": batch, "summary": batch.summary, "swapped": True})
 
 

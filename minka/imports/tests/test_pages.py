@@ -215,3 +215,33 @@ def test_a_long_import_goes_through_the_queue_and_the_page_shows_it_done(world, 
     assert batch.status == ImportStatus.COMMITTED and Participant.objects.count() == 2
     status = client.get(reverse("import_status", args=[batch.pk])).content.decode()
     assert "<progress" not in status and "hx-get" not in status and "2 registros nuevos" in status
+
+
+@pytest.mark.django_db
+def test_a_long_file_is_checked_on_the_queue_and_the_page_shows_the_preview_when_done(world, login, monkeypatch):
+    monkeypatch.setattr(tasks, "BACKGROUND_CHECK_ROWS", 1)
+    client = login(world.field_a)
+    start(client, world, [GOOD[0], BAD, GOOD[1]])
+    batch = ImportBatch.objects.get()
+    chosen = {"given_names": "Primer nombre", "dni": "DNI", "paternal_surname": "Apellido paterno", "sex": "Sexo",
+              "birth_date": "Fecha de nacimiento", "consent": "Consentimiento",
+              "consent_date": "Fecha del consentimiento"}  # fmt: skip
+    response = client.post(reverse("import_mapping", args=[batch.pk]), chosen)
+    assert response["Location"] == reverse("import_preview", args=[batch.pk])
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.CHECKING and batch.summary == {}
+    page = client.get(response["Location"]).content.decode()
+    assert "<progress" in page and "then=preview" in page and "Importar" not in page
+    polled = client.get(reverse("import_status", args=[batch.pk]) + "?then=preview")
+    assert "<progress" in polled.content.decode() and "HX-Redirect" not in polled
+    assert client.post(reverse("import_commit", args=[batch.pk])).status_code == 302
+    assert ImportBatch.objects.get().status == ImportStatus.CHECKING  # not committed while being checked
+
+    call_command("db_worker", "--batch", stdout=StringIO(), stderr=StringIO())
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.PREVIEWED and batch.summary["errors"] == 1 and batch.summary["rows"] == 3
+    assert {key: header for key, header in batch.mapping.items() if header} == chosen  # kept for the commit
+    polled = client.get(reverse("import_status", args=[batch.pk]) + "?then=preview")
+    assert polled["HX-Redirect"] == reverse("import_preview", args=[batch.pk])
+    preview = client.get(reverse("import_preview", args=[batch.pk]))
+    assert [row[0] for row in error_rows(preview)] == [3] and Participant.objects.count() == 0
