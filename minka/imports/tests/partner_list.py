@@ -124,7 +124,9 @@ def _person(rng: random.Random, index: int, first_dni: int) -> dict:
 
 def _roman(number: int) -> str:
     letters = ""
-    for value, letter in ((100, "C"), (50, "L"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+    numerals = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
+                (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))  # fmt: skip
+    for value, letter in numerals:
         while number >= value:
             letters, number = letters + letter, number - value
     return letters or "N"
