@@ -3,7 +3,8 @@ articulating the demand and supply of work of the youth" (seed 001) in Quispican
 and Condorcanqui (Nieva), run by AVSI Perú, which the demo's people already meet in its job-search workshops.
 
 The job seekers are young people of those workshops (`minka.demo.people`): the first who completed the workshop
-of each province, in the order they were registered, so every load picks the same ones. The employers, their
+of each province, in the order they were recorded (leaving out those who may be someone's duplicate), so every
+load picks the same ones. The employers, their
 contacts and vacancies are invented but local: a hostel, a restaurant, weavers, an irrigation cooperative and a
 municipality around Urcos; a cacao cooperative, a lodge and a river transport company in Nieva. Contacts'
 phones and e-mails are invented too (example domains).

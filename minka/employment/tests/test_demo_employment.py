@@ -10,6 +10,7 @@ ends; each test runs in a savepoint of it. The expected figures are worked out f
 """
 
 import json
+import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 from io import StringIO
@@ -39,6 +40,8 @@ from minka.employment.models import (
     VacancyStatus,
 )
 from minka.people.models import Enrollment, EnrollmentStatus
+from minka.results.models import Indicator
+from minka.results.selectors import records_behind
 
 PROGRAM = "w4p-peru"
 
@@ -176,3 +179,18 @@ def test_the_results_page_shows_the_employment_indicators(loaded, client):
     text = page.content.decode()
     for _code, name_es, *_rest in demo_employment.INDICATORS:
         assert name_es in text
+    assert re.search(r"S/ 1\D?120,50", text)  # the average starting wage
+    assert "66,7 %" in text  # the retention at 6 months
+
+
+def test_the_people_behind_the_placements_are_listed_to_the_coordinator(loaded):
+    indicator = Indicator.objects.get(program__slug=PROGRAM, code="1.2.1b")
+    coordinator = User.objects.get(username="coordinadora")
+    people = records_behind(user=coordinator, indicator=indicator)
+    placed = Placement.objects.filter(application__seeker__program__slug=PROGRAM)
+    assert set(people.values_list("pk", flat=True)) == set(
+        placed.values_list("application__seeker__participant_id", flat=True)
+    )
+    women = records_behind(user=coordinator, indicator=indicator, cell={"sex": "F"})
+    assert set(women.values_list("sex", flat=True)) <= {"F"}
+    assert women.count() == placed.filter(application__seeker__participant__sex="F").count()
