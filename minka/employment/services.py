@@ -11,10 +11,12 @@ dates of those events, so they can never disagree.
 
 import calendar
 import datetime
+import json
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -781,8 +783,7 @@ def shortlist_add(
         )
     if score is not None and (isinstance(score, bool) or not isinstance(score, int)):
         raise _invalid(_("El puntaje debe ser un número entero."), "score")
-    if explanation is not None and not isinstance(explanation, (dict, list)):
-        raise _invalid(_("La explicación no es válida."), "explanation")
+    explanation = _snapshot(explanation)
     on_date = on_date or timezone.localdate()
     _not_future(on_date, "on_date")
     application = record_save(
@@ -790,13 +791,26 @@ def shortlist_add(
         {
             "state": ApplicationState.PROPOSED,
             "score": score,
-            "explanation": explanation if explanation is not None else {},
+            "explanation": explanation,
             "proposed_on": on_date,
         },
     )
     audit_create(actor=user, instance=application, organization=vacancy.employer.organization, program=vacancy.program)
     _event(user=user, application=application, state=ApplicationState.PROPOSED, on_date=on_date)
     return application
+
+
+def _snapshot(explanation) -> dict | list:
+    """The match's explanation as plain JSON (amounts and dates as text), so that whatever the matcher puts in it
+    is stored and read back the same, and what cannot be stored is refused rather than failing on save."""
+    if explanation is None:
+        return {}
+    if not isinstance(explanation, (dict, list)):
+        raise _invalid(_("La explicación no es válida."), "explanation")
+    try:
+        return json.loads(json.dumps(explanation, cls=DjangoJSONEncoder))
+    except (TypeError, ValueError):
+        raise _invalid(_("La explicación no es válida."), "explanation") from None
 
 
 def _application_locked(application: Application) -> Application:

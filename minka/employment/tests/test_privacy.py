@@ -242,3 +242,42 @@ def test_anonymizing_a_seeker_leaves_her_name_nowhere_in_the_trail(world, jobs):
     for event in AuditEvent.objects.filter(model__startswith="employment."):
         text = f"{event.object_repr} {event.changes}"
         assert "Rosa" not in text and "Sonia" not in text, (event.model, text)
+
+
+def test_the_portal_and_the_lists_read_in_a_fixed_number_of_queries(world, jobs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(read):
+        with CaptureQueriesContext(connection) as queries:
+            read()
+        return len(queries)
+
+    reads = {
+        "portal": lambda: selectors.employer_portal_candidates(user=jobs.portal_user, vacancy=jobs.vacancy),
+        "seekers": lambda: [list(s.skills.all()) for s in selectors.seeker_list(user=world.field_a)],
+        "vacancies": lambda: list(selectors.vacancy_list(user=world.field_a)),
+        "placements": lambda: [
+            (p.application.seeker.participant.full_name, list(p.follow_ups.all()))
+            for p in selectors.placement_list(user=world.field_a)
+        ],
+    }
+    before = {name: count(read) for name, read in reads.items()}
+    for name in ("Ada", "Bety", "Ceci"):
+        seeker = services.seeker_create(
+            user=world.field_a,
+            data=seeker_data(world, person_enrolled(world, world.org_a, world.program_a, name), share_experience=True),
+        )
+        services.experience_add(
+            user=world.field_a,
+            seeker=seeker,
+            data={"employer_name": "Feria de Urcos", "role": "Vendedora", "started_on": datetime.date(2024, 5, 1)},
+        )
+        application = services.shortlist_add(
+            user=world.field_a, vacancy=jobs.vacancy, seeker=seeker, on_date=days_ago(5)
+        )
+        application = services.application_move(user=world.field_a, application=application, state="applied")
+        if name == "Ceci":  # the vacancy had one more free position
+            services.placement_create(user=world.field_a, application=application, start_date=days_ago(0), wage=1000)
+    after = {name: count(read) for name, read in reads.items()}
+    assert after == before

@@ -351,6 +351,21 @@ def test_shortlisting_keeps_the_score_and_explanation_as_they_stood(world, jobs)
     assert error.code == "conflict"
 
 
+def test_an_explanation_is_kept_as_plain_json(world, jobs):
+    explanation = {"distance_km": Decimal("12.5"), "available_from": D(2026, 1, 5), "parts": [{"points": 30}]}
+    application = services.shortlist_add(
+        user=world.field_a, vacancy=jobs.vacancy, seeker=jobs.rosa, score=50, explanation=explanation
+    )
+    application.refresh_from_db()
+    assert application.explanation == {"distance_km": "12.5", "available_from": "2026-01-05", "parts": [{"points": 30}]}
+    add = services.shortlist_add
+    refused(
+        add, "explanation", user=world.field_a, vacancy=jobs.vacancy, seeker=jobs.juana, explanation={"x": object()}
+    )
+    refused(add, "explanation", user=world.field_a, vacancy=jobs.vacancy, seeker=jobs.juana, explanation="bien")
+    assert not Application.objects.filter(seeker=jobs.juana).exists()
+
+
 def test_who_can_be_shortlisted(world, jobs):
     add = services.shortlist_add
     # A seeker of another program (and organization), even for a network admin.
