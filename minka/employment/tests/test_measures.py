@@ -346,3 +346,19 @@ def test_a_funder_sees_the_wage_of_few_people_hidden(world, town):
     assert value.suppressed and value.value is None  # three people: under five
     value = indicator_value(indicator, user=world.coordinator_a, period=period_parse("2024"))
     assert value.value == Decimal("1225.00")
+
+
+@pytest.mark.parametrize("code", ["employment_placement_rate", "employment_retention_6m", "employment_starting_wage"])
+@pytest.mark.parametrize("dims", [("sex",), ("age_band",), ("district",), ("sex", "province")])
+def test_the_cells_parts_add_up_to_the_total(world, town, code, dims):
+    whole = compute(code, world)
+    split = compute(code, world, dims)
+    assert split.total == whole.total
+    assert sum(cell.numerator for cell in split.cells) == whole.total.numerator
+    assert sum(cell.denominator for cell in split.cells) == whole.total.denominator
+
+
+def test_people_placed_by_organization_counts_each_person_once_per_organization(world, town):
+    by_organization = compute("employment_people_placed", world, ("organization",))
+    assert {key: cell.value for key, cell in cells(by_organization).items()} == {(world.org_a.pk,): 4}
+    assert not by_organization.additive  # not a personal split: the engine does not add its cells up
