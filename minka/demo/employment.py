@@ -4,10 +4,10 @@ and Condorcanqui (Nieva), run by AVSI Perú, which the demo's people already mee
 
 The job seekers are young people of those workshops (`minka.demo.people`): the first who completed the workshop
 of each province, in the order they were recorded (leaving out those who may be someone's duplicate), so every
-load picks the same ones. The employers, their
-contacts and vacancies are invented but local: a hostel, a restaurant, weavers, an irrigation cooperative and a
-municipality around Urcos; a cacao cooperative, a lodge and a river transport company in Nieva. Contacts'
-phones and e-mails are invented too (example domains).
+load picks the same ones. The employers, their contacts and vacancies are invented but local: a hostel, a
+restaurant, weavers, an irrigation cooperative and the district municipality around Urcos (its vacancy invented
+like the rest); a cacao cooperative, a lodge and a river transport company in Nieva. Contacts' names, phones and
+e-mails (example.org) are invented too.
 
 Vacancies run through every state (draft, open, closed, filled, cancelled) and applications through every state
 (proposed, applied, interviewed, hired, not selected, withdrew); the hires of 2024 have their 3- and 6-month
