@@ -12,6 +12,7 @@ completion share of the sessions it held, and the activity has ended.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, F, QuerySet
@@ -228,7 +229,7 @@ def seekers_for_vacancy(
     filters: MatchFilter | None = None,
     limit: int | None = None,
     today: datetime.date | None = None,
-) -> list[Match]:
+) -> Sequence[Match]:
     """The active seekers of the vacancy's program among `seekers` (the user's), ranked for it."""
     facts = vacancy_facts(Vacancy.objects.filter(pk=vacancy.pk))
     if not facts:
@@ -244,7 +245,7 @@ def vacancies_for_seeker(
     filters: MatchFilter | None = None,
     limit: int | None = None,
     today: datetime.date | None = None,
-) -> list[Match]:
+) -> Sequence[Match]:
     """The open vacancies of the seeker's program among `vacancies` (the user's), ranked for her."""
     facts = seeker_facts(JobSeeker.objects.filter(pk=seeker.pk), today=today)
     if not facts:

@@ -24,7 +24,6 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
 
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
@@ -234,7 +233,8 @@ def _is_preferred(seeker: SeekerFacts, vacancy: VacancyFacts) -> bool:
 
 def round_score(exact: float) -> int:
     """The score shown: the exact one rounded half up, kept within 0–100."""
-    return min(100, max(0, int(exact + 0.5)))
+    score = int(exact + 0.5)
+    return 100 if score > 100 else 0 if score < 0 else score
 
 
 # Per vacancy, what every pair with it needs -------------------------------------------------------------------------
@@ -254,6 +254,7 @@ class _VacancyPlan:
         "place",
         "required",
         "required_unit",
+        "sector",
         "vacancy",
     )
 
@@ -270,9 +271,11 @@ class _VacancyPlan:
         self.distances: dict[str | None, float | None] = {None: None}
         self.place = vacancy.district
         self.code = vacancy.district.code if vacancy.district else None
+        self.sector = vacancy.sector
 
     def exact(self, seeker: SeekerFacts) -> float:
-        """The unrounded score; the same sum, in the same order, as `_parts` makes."""
+        """The unrounded score. The parts' functions above, written out here: ranking calls this for every pair, and
+        a call costs more than the arithmetic (the tests check that both give the same score)."""
         skills = seeker.skill_ids
         required = self.required_unit * len(self.required & skills) if self.required else W_REQUIRED
         desirable = self.desirable_unit * len(self.desirable & skills) if self.desirable else W_DESIRABLE
@@ -281,16 +284,40 @@ class _VacancyPlan:
         km = self.distances.get(key, -1.0)
         if km == -1.0:
             km = self.distances[key] = haversine_km(district, self.place)
-        preferred = self.code is not None and self.code in seeker.preferred_district_codes
-        distance = W_DISTANCE * distance_fraction(km, seeker.max_travel_km, preferred)
+        districts = seeker.preferred_district_codes
+        preferred = self.code is not None and self.code in districts
+        if preferred:
+            distance = W_DISTANCE
+        elif km is None:
+            distance = W_DISTANCE * 0.5
+        else:
+            reach = seeker.max_travel_km if seeker.max_travel_km > 1 else 1
+            if km <= reach:
+                distance = W_DISTANCE * (1.0 - NEAR_SLOPE * km / reach)
+            elif km >= 2 * reach:
+                distance = 0.0
+            else:
+                distance = W_DISTANCE * ((1.0 - NEAR_SLOPE) * (1.0 - (km - reach) / reach))
         fit = self.availability.get(seeker.availability)
         if fit is None:
             fit = availability_fraction(seeker, self.vacancy)
         elif seeker.available_from is not None and _free_after_closing(seeker, self.vacancy):
             fit *= AVAILABLE_AFTER_CLOSING
         availability = W_AVAILABILITY * fit
-        readiness = W_READINESS * readiness_fraction(seeker)
-        preferences = W_PREFERENCES * preferences_fraction(seeker, self.vacancy)
+        if seeker.workshops_completed:
+            readiness = W_READINESS
+        elif seeker.sessions_held <= 0:
+            readiness = 0.0
+        else:
+            share = seeker.sessions_attended / seeker.sessions_held
+            readiness = W_READINESS * (READINESS_PARTIAL * (share if share < 1.0 else 1.0))
+        sectors = seeker.preferred_sectors
+        if districts or sectors:
+            stated = (1 if districts else 0) + (1 if sectors else 0)
+            met = (1 if districts and preferred else 0) + (1 if sectors and self.sector in sectors else 0)
+            preferences = W_PREFERENCES * (met / stated)
+        else:
+            preferences = W_PREFERENCES * 0.5
         education = W_EDUCATION * self.education.get(seeker.education_level, EDUCATION_WITHOUT_MINIMUM["none"])
         return required + desirable + distance + availability + readiness + preferences + education
 
@@ -312,18 +339,26 @@ class Part:
         return {"code": self.code, "points": self.points, "max": self.max_points, "text": self.text, **self.details}
 
 
-@dataclass(eq=False)
 class Match:
     """A seeker and a vacancy with their score; the explanation is written when first asked for."""
 
-    seeker: SeekerFacts
-    vacancy: VacancyFacts
-    score: int
-    exact: float
+    __slots__ = ("_parts", "exact", "score", "seeker", "vacancy")
 
-    @cached_property
+    def __init__(self, seeker: SeekerFacts, vacancy: VacancyFacts, score: int, exact: float):
+        self.seeker = seeker
+        self.vacancy = vacancy
+        self.score = score
+        self.exact = exact
+        self._parts = None
+
+    def __repr__(self):
+        return f"Match(seeker={self.seeker.id}, vacancy={self.vacancy.id}, score={self.score})"
+
+    @property
     def parts(self) -> tuple[Part, ...]:
-        return _parts(self.seeker, self.vacancy)
+        if self._parts is None:
+            self._parts = _parts(self.seeker, self.vacancy)
+        return self._parts
 
     @property
     def sentences(self) -> list[str]:
@@ -370,14 +405,13 @@ def rank_seekers(
     *,
     filters: MatchFilter | None = None,
     limit: int | None = None,
-) -> list[Match]:
+) -> "Ranking":
     """The seekers for a vacancy, best first (equal scores in id order), at most `limit` of them."""
     pool = seekers if isinstance(seekers, SeekerPool) else SeekerPool(seekers)
     candidates = pool.admitted(filters)
     plan = _VacancyPlan(vacancy)
     scores = [plan.exact(seeker) for seeker in candidates]
-    order = _best(scores, limit)
-    return [Match(candidates[i], vacancy, round_score(scores[i]), scores[i]) for i in order]
+    return Ranking(_best(scores, limit), scores, seekers=candidates, vacancy=vacancy)
 
 
 class VacancyPool:
@@ -401,13 +435,38 @@ def rank_vacancies(
     *,
     filters: MatchFilter | None = None,
     limit: int | None = None,
-) -> list[Match]:
+) -> "Ranking":
     """The vacancies for a seeker, best first (equal scores in id order); `filters.territory` is the vacancy's."""
     pool = vacancies if isinstance(vacancies, VacancyPool) else VacancyPool(vacancies)
     plans = pool.plans(filters)
     scores = [plan.exact(seeker) for plan in plans]
-    order = _best(scores, limit)
-    return [Match(seeker, plans[i].vacancy, round_score(scores[i]), scores[i]) for i in order]
+    return Ranking(_best(scores, limit), scores, seeker=seeker, vacancies=[plan.vacancy for plan in plans])
+
+
+class Ranking(Sequence):
+    """Matches best first, made when looked at: a page that shows 20 of 10,000 seekers makes 20."""
+
+    __slots__ = ("_order", "_scores", "_seeker", "_seekers", "_vacancies", "_vacancy")
+
+    def __init__(self, order, scores, *, seekers=None, vacancy=None, seeker=None, vacancies=None):
+        self._order, self._scores = order, scores
+        self._seekers, self._vacancy, self._seeker, self._vacancies = seekers, vacancy, seeker, vacancies
+
+    def __len__(self):
+        return len(self._order)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._match(i) for i in self._order[index]]
+        return self._match(self._order[index])
+
+    def __iter__(self):
+        return map(self._match, self._order)
+
+    def _match(self, i: int) -> Match:
+        seeker = self._seeker if self._seekers is None else self._seekers[i]
+        vacancy = self._vacancy if self._vacancies is None else self._vacancies[i]
+        return Match(seeker, vacancy, round_score(self._scores[i]), self._scores[i])
 
 
 def _by_id(facts) -> int:

@@ -110,7 +110,8 @@ def test_the_top_few_are_the_head_of_the_whole_ranking():
     places = (URCOS, OCONGATE, CUSCO)
     people = [seeker(id, skill_ids=frozenset({id % 3, id % 5}), district=places[id % 3]) for id in range(60)]
     whole = rank_seekers(WAITER, people)
-    assert ids(rank_seekers(WAITER, people, limit=10)) == ids(whole)[:10]
+    assert ids(rank_seekers(WAITER, people, limit=10)) == ids(whole)[:10] == ids(whole[:10])
+    assert len(whole) == 60 and whole[-1].seeker.id == ids(whole)[-1]
     assert [m.exact for m in whole] == sorted((m.exact for m in whole), reverse=True)
 
 
