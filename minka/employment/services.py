@@ -901,12 +901,6 @@ def placement_create(
             % {"state": application.get_state_display()},
             "application",
         )
-    if locked_vacancy.status not in (VacancyStatus.OPEN, VacancyStatus.CLOSED):
-        raise ApplicationError(
-            _("La vacante está %(status)s: no se registran contrataciones.")
-            % {"status": locked_vacancy.get_status_display().lower()},
-            code="invalid_state",
-        )
     hires = _hires(locked_vacancy)
     if hires >= locked_vacancy.positions:
         raise ApplicationError(
@@ -914,6 +908,12 @@ def placement_create(
             % {"positions": locked_vacancy.positions},
             code="positions_filled",
             fields={"application": [_("No quedan puestos libres.")]},
+        )
+    if locked_vacancy.status not in (VacancyStatus.OPEN, VacancyStatus.CLOSED):
+        raise ApplicationError(
+            _("La vacante está %(status)s: no se registran contrataciones.")
+            % {"status": locked_vacancy.get_status_display().lower()},
+            code="invalid_state",
         )
     if start_date is None:
         raise _invalid(_("Indique la fecha de inicio del trabajo."), "start_date", _("Obligatorio."))

@@ -454,8 +454,6 @@ def test_hiring_more_people_than_positions_is_refused(world, jobs):
     services.vacancy_update(user=world.field_a, vacancy=jobs.vacancy, data={"positions": 1})
     first, second = applied(world, jobs.vacancy, jobs.rosa), applied(world, jobs.vacancy, jobs.juana)
     services.placement_create(user=world.field_a, application=first, start_date=days_ago(100), wage="1130")
-    # The vacancy is filled now; reopened by hand it still has no free position.
-    Vacancy.objects.filter(pk=jobs.vacancy.pk).update(status="open")
     error = refused(
         services.placement_create,
         "application",
@@ -468,6 +466,11 @@ def test_hiring_more_people_than_positions_is_refused(world, jobs):
     second.refresh_from_db()
     jobs.juana.refresh_from_db()
     assert (second.state, jobs.juana.status, Placement.objects.count()) == ("applied", "active", 1)
+    # Reopened by hand (as an old import might leave it), it still has no free position.
+    Vacancy.objects.filter(pk=jobs.vacancy.pk).update(status="open")
+    refused(
+        services.placement_create, "application", user=world.field_a, application=second, start_date=days_ago(9), wage=1
+    )
     refused(services.vacancy_update, "positions", user=world.field_a, vacancy=jobs.vacancy, data={"positions": 0})
 
 
@@ -603,3 +606,59 @@ def test_a_follow_up_belongs_to_exactly_one_job_or_self_employment(world, jobs):
         done_on=days_ago(1),
         still_working=True,
     )
+
+
+# Cross-organization writes -------------------------------------------------------------------------------------
+
+
+def test_no_write_on_organization_a_s_service_from_b_a_funder_an_auditor_or_an_employer_login(world, jobs):
+    application = applied(world, jobs.vacancy, jobs.rosa, days=100)
+    placement = services.placement_create(user=world.field_a, application=application, start_date=days_ago(95), wage=1)
+    own = services.self_employment_create(user=world.field_a, seeker=jobs.juana, data={"started_on": days_ago(100)})
+    portal = services.contact_login_grant(
+        user=world.field_a, contact=jobs.contact, username="lucia", password="p-12345678"
+    )
+    experience = services.experience_add(
+        user=world.field_a, seeker=jobs.rosa, data={"employer_name": "X", "role": "Y", "started_on": D(2020, 1, 1)}
+    )
+    other = services.vacancy_create(user=world.field_a, data=vacancy_data(jobs.employer, title="Cocinera"))
+    writes = {
+        "skill_rename": lambda user: services.skill_rename(user=user, skill=jobs.cooking, name="Repostería"),
+        "seeker_update": lambda user: services.seeker_update(user=user, seeker=jobs.rosa, data={"notes": "x"}),
+        "experience_add": lambda user: services.experience_add(
+            user=user, seeker=jobs.rosa, data={"employer_name": "X", "role": "Y", "started_on": D(2020, 1, 1)}
+        ),
+        "experience_remove": lambda user: services.experience_remove(user=user, experience=experience),
+        "employer_update": lambda user: services.employer_update(
+            user=user, employer=jobs.employer, data={"notes": "x"}
+        ),
+        "contact_create": lambda user: services.contact_create(user=user, employer=jobs.employer, data={"name": "Z"}),
+        "vacancy_create": lambda user: services.vacancy_create(user=user, data=vacancy_data(jobs.employer)),
+        "vacancy_update": lambda user: services.vacancy_update(user=user, vacancy=other, data={"title": "Z"}),
+        "vacancy_cancel": lambda user: services.vacancy_cancel(user=user, vacancy=other),
+        "shortlist_add": lambda user: services.shortlist_add(user=user, vacancy=jobs.vacancy, seeker=jobs.juana),
+        "follow_up_record": lambda user: services.follow_up_record(
+            user=user, placement=placement, month=3, done_on=days_ago(1), still_working=True
+        ),
+        "self_employment_create": lambda user: services.self_employment_create(
+            user=user, seeker=jobs.rosa, data={"started_on": days_ago(1)}
+        ),
+        "self_employment_follow_up": lambda user: services.follow_up_record(
+            user=user, self_employment=own, month=3, done_on=days_ago(1), still_working=True
+        ),
+    }
+    audit_rows = AuditEvent.objects.count()
+    for user in (
+        world.field_b,
+        world.admin_b,
+        world.coordinator_b,
+        world.funder_a,
+        world.auditor_a,
+        world.nobody,
+        portal,
+    ):
+        for name, write in writes.items():
+            with pytest.raises(PermissionDenied):
+                write(user)
+                pytest.fail(f"{user} could {name}")
+    assert AuditEvent.objects.count() == audit_rows
