@@ -7,6 +7,7 @@ from minka.accounts.api import router as accounts_router
 from minka.activities.api import router as activities_router
 from minka.core.api_support import MinkaAPI, SessionAuth, TokenAuth
 from minka.credit.api import router as credit_router
+from minka.employment.api import router as employment_router
 from minka.enterprises.api import router as enterprises_router
 from minka.network.api import router as network_router
 from minka.people.api import router as people_router
@@ -57,3 +58,4 @@ api.add_router("", activities_router)
 api.add_router("", enterprises_router)
 api.add_router("", results_router)
 api.add_router("", credit_router)
+api.add_router("", employment_router)

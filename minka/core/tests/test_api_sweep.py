@@ -136,6 +136,30 @@ def credit_of_a(world) -> dict:
     }
 
 
+def employment_of_a(world) -> dict:
+    """Organization A's job service (see `minka.employment.tests.test_pages.jobs_create`)."""
+    from minka.employment.tests.test_pages import jobs_create
+
+    jobs = jobs_create(world)
+    vacancy, application = {"vacancy_id": jobs.vacancy.pk}, {"application_id": jobs.application.pk}
+    return {
+        "/employment/seekers": {},
+        "/employment/seekers/{seeker_id}": {"seeker_id": jobs.seeker.pk},
+        "/employment/employers": {},
+        "/employment/employers/{employer_id}": {"employer_id": jobs.employer.pk},
+        "/employment/vacancies": {},
+        "/employment/vacancies/{vacancy_id}": vacancy,
+        "/employment/vacancies/{vacancy_id}/status": vacancy,
+        "/employment/vacancies/{vacancy_id}/matches": vacancy,
+        "/employment/vacancies/{vacancy_id}/shortlist": vacancy,
+        "/employment/applications": {},
+        "/employment/applications/{application_id}": application,
+        "/employment/applications/{application_id}/state": application,
+        "/employment/applications/{application_id}/placement": application,
+        "/employment/placements": {},
+    }
+
+
 def routes_of_a(world) -> dict:
     """For each route with parameters, the values that point it at organization A's records."""
     partner = world.project_a.partners.first()
@@ -178,6 +202,7 @@ def routes_of_a(world) -> dict:
         **field_records_of_a(world),
         **results_of_a(world),
         **credit_of_a(world),
+        **employment_of_a(world),
     }
 
 
@@ -207,6 +232,10 @@ MISSING = {
     "product_id": 987654,
     "loan_id": 987654,
     "transaction_id": 987654,
+    "seeker_id": 987654,
+    "employer_id": 987654,
+    "vacancy_id": 987654,
+    "application_id": 987654,
 }
 
 # A body each POST (and PUT) route accepts, so that only the record in the path decides the answer.
@@ -287,6 +316,35 @@ VALID_BODIES = {
     "/credit/loans/{loan_id}/write-off/approve": {},
     "/credit/loans/{loan_id}/write-off/cancel": {},
     "/credit/transactions/{transaction_id}/reverse": {"reason": "Sweep"},
+    "/employment/seekers": {
+        "program": "beta",
+        "organization": "beta-ngo",
+        "person": 987654,
+        "education_level": "secondary",
+        "availability": "full_time",
+    },
+    "/employment/employers": {
+        "program": "beta",
+        "organization": "beta-ngo",
+        "name": "Sweep",
+        "kind": "company",
+        "sector": "other",
+        "district": "130101",
+    },
+    "/employment/vacancies": {
+        "employer": 987654,
+        "title": "Sweep",
+        "sector": "other",
+        "district": "130101",
+        "wage": "1.00",
+        "contract_type": "fixed_term",
+        "hours_per_week": 40,
+        "opens_on": "2024-01-01",
+    },
+    "/employment/vacancies/{vacancy_id}/status": {"action": "close"},
+    "/employment/vacancies/{vacancy_id}/shortlist": {"seeker": 987654},
+    "/employment/applications/{application_id}/state": {"state": "withdrew"},
+    "/employment/applications/{application_id}/placement": {"start_date": "2025-02-01", "wage": "1000.00"},
 }
 
 WRITES = {"post", "patch", "put"}
