@@ -265,7 +265,9 @@ def import_preview(request, pk):
     if batch.status == ImportStatus.UPLOADED:
         return redirect("import_mapping", pk=batch.pk)
     if batch.status == ImportStatus.CHECKING:
-        return render(request, "imports/checking.html", {"batch": batch, "crumbs": _crumbs(batch)})
+        return render(
+            request, "imports/checking.html", {"batch": batch, "kind": kind_get(batch.kind), "crumbs": _crumbs(batch)}
+        )
     if batch.status not in (ImportStatus.PREVIEWED, ImportStatus.FAILED):
         return redirect("import_detail", pk=batch.pk)
     context = _report_context(request, batch)

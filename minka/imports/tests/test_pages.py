@@ -232,6 +232,7 @@ def test_a_long_file_is_checked_on_the_queue_and_the_page_shows_the_preview_when
     assert batch.status == ImportStatus.CHECKING and batch.summary == {}
     page = client.get(response["Location"]).content.decode()
     assert "<progress" in page and "then=preview" in page and "Importar" not in page
+    assert "Personas con su consentimiento" in page
     polled = client.get(reverse("import_status", args=[batch.pk]) + "?then=preview")
     assert "<progress" in polled.content.decode() and "HX-Redirect" not in polled
     assert client.post(reverse("import_commit", args=[batch.pk])).status_code == 302
