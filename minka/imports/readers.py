@@ -189,15 +189,19 @@ def _header_cells(row) -> list[str]:
 def _headers(rows: Iterator[list]) -> tuple[list[str], int, Iterator[list]]:
     """The header row, its line number, and the rows after it. The header row is the first of the top rows with
     two or more cells filled: a title typed above the table (one cell) is passed over. A file whose top rows all
-    have a single cell has its first non-blank row as headers. Trailing blank headers are dropped."""
-    top = []
+    have a single cell has its first non-blank row as headers. Blank rows above are skipped however many; trailing
+    blank headers are dropped."""
+    top, filled = [], 0
     for row in rows:
         top.append(row)
-        if len([cell for cell in _header_cells(row) if cell]) >= 2 or len(top) >= HEADER_SEARCH_ROWS:
+        cells = sum(1 for cell in _header_cells(row) if cell)
+        filled += cells > 0
+        if cells >= 2 or filled >= HEADER_SEARCH_ROWS:
             break
-    chosen = next((i for i, row in enumerate(top) if len([c for c in _header_cells(row) if c]) >= 2), None)
+    counts = [sum(1 for cell in _header_cells(row) if cell) for row in top]
+    chosen = next((i for i, count in enumerate(counts) if count >= 2), None)
     if chosen is None:
-        chosen = next((i for i, row in enumerate(top) if _header_cells(row)), None)
+        chosen = next((i for i, count in enumerate(counts) if count), None)
     if chosen is None:
         raise ApplicationError(_("El archivo no tiene una fila de encabezados."), code="no_headers")
     rest = top[chosen + 1 :]

@@ -129,3 +129,9 @@ def test_a_single_column_file_keeps_its_first_row_as_headers():
     table = open_table(io.BytesIO(b"DNI\n01234567\n07654321\n"), "lista.csv")
     assert table.headers == ["DNI"] and table.header_line == 1
     assert list(table.rows()) == [["01234567"], ["07654321"]]
+
+
+def test_many_blank_lines_above_the_headers_are_skipped():
+    table = open_table(io.BytesIO(b"\n" * 15 + b"DNI;Nombres\n01234567;Rosa\n"), "lista.csv")
+    assert table.headers == ["DNI", "Nombres"] and table.header_line == 16
+    assert list(table.rows()) == [["01234567", "Rosa"]]
