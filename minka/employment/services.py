@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from minka.accounts import access
 from minka.accounts.models import ProgramRoleKind, User
-from minka.audit.services import audit_create, audit_delete, audit_update, record_snapshot
+from minka.audit.services import audit_create, audit_delete, audit_record, audit_update, record_snapshot
 from minka.core.errors import ApplicationError, PermissionDenied
 from minka.core.services import record_save
 from minka.employment.models import (
@@ -1038,3 +1038,43 @@ def follow_up_record(
     )
     audit_create(actor=user, instance=follow_up, organization=seeker.organization, program=seeker.program)
     return follow_up
+
+
+# The right of cancellation -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def seeker_personal_data_erase(*, user, participant) -> int:
+    """Erases what a person's job-seeker profiles hold about her beyond the counts: her CV (the file too), notes,
+    work experience and what she agreed to share, here and in the audit trail (which keeps that the records
+    changed, not what they said). Applications, placements and follow-ups stay, nameless, so the results still
+    count her. Meant to run with `people.services.participant_anonymize`; returns the profiles erased."""
+    from minka.audit.models import AuditEvent
+
+    if not access.person_can_edit(user, participant):
+        raise PermissionDenied(_("No tiene permiso para anonimizar a esta persona."))
+    seekers = list(
+        JobSeeker.objects.select_for_update().select_related("organization", "program").filter(participant=participant)
+    )
+    for seeker in seekers:
+        experience_ids = [str(pk) for pk in seeker.experiences.values_list("pk", flat=True)]
+        AuditEvent.objects.filter(model=WorkExperience._meta.label_lower, object_id__in=experience_ids).update(
+            object_repr="…", changes={}
+        )
+        AuditEvent.objects.filter(model=JobSeeker._meta.label_lower, object_id=str(seeker.pk)).update(changes={})
+        seeker.experiences.all().delete()
+        if seeker.cv:
+            stored = seeker.cv
+            transaction.on_commit(lambda stored=stored: stored.storage.delete(stored.name))
+        JobSeeker.objects.filter(pk=seeker.pk).update(
+            cv="", notes="", share_contact=False, share_cv=False, share_experience=False
+        )
+        audit_record(
+            actor=user,
+            action="update",
+            instance=seeker,
+            changes={"erased": [None, "✓"]},
+            organization=seeker.organization,
+            program=seeker.program,
+        )
+    return len(seekers)

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import Http404
 
+from minka.core.errors import PermissionDenied
 from minka.employment import selectors, services
 from minka.employment.tests.records import days_ago, job_service_create, person_enrolled, seeker_data, vacancy_data
 
@@ -281,3 +282,30 @@ def test_the_portal_and_the_lists_read_in_a_fixed_number_of_queries(world, jobs)
             services.placement_create(user=world.field_a, application=application, start_date=days_ago(0), wage=1000)
     after = {name: count(read) for name, read in reads.items()}
     assert after == before
+
+
+def test_erasing_a_seeker_removes_cv_notes_experience_and_sharing_but_keeps_the_hire(
+    world, jobs, django_capture_on_commit_callbacks
+):
+    from minka.audit.models import AuditEvent
+    from minka.people.services import participant_anonymize
+
+    services.seeker_update(user=world.field_a, seeker=jobs.juana, data={"notes": "Vive con su tía en Huaro"})
+    stored = jobs.juana.__class__.objects.get(pk=jobs.juana.pk).cv
+    assert stored.storage.exists(stored.name)
+    with pytest.raises(PermissionDenied):
+        services.seeker_personal_data_erase(user=world.field_b, participant=jobs.juana.participant)
+    with django_capture_on_commit_callbacks(execute=True):
+        participant_anonymize(user=world.field_a, participant=jobs.juana.participant)
+        assert services.seeker_personal_data_erase(user=world.field_a, participant=jobs.juana.participant) == 1
+    juana = jobs.juana.__class__.objects.get(pk=jobs.juana.pk)
+    assert (juana.cv.name, juana.notes, juana.share_cv, juana.experiences.count()) == ("", "", False, 0)
+    assert not stored.storage.exists(stored.name)
+    assert juana.applications.count() == 1  # still counted
+    trail = " ".join(
+        f"{event.object_repr} {event.changes}" for event in AuditEvent.objects.filter(model__startswith="employment.")
+    )
+    assert "Huaro" not in trail and "Casa de Juana" not in trail and "juana.pdf" not in trail
+    candidates = selectors.employer_portal_candidates(user=jobs.portal_user, vacancy=jobs.vacancy)
+    (shown,) = [item for item in candidates if item.application_id == juana.applications.get().pk]
+    assert (shown.has_cv, shown.phone, shown.experiences) == (False, None, None)
