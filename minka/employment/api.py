@@ -257,11 +257,12 @@ class ApplicationFilters(Filters):
 
 class ShortlistIn(Input):
     seeker: Id
+    on_date: datetime.date | None = Field(None, description="When she was proposed; today if not sent.")
 
 
 class ApplicationMoveIn(Input):
     state: ApplicationState = Field(..., description="Hire with POST /employment/applications/{id}/placement.")
-    on: datetime.date | None = None
+    on_date: datetime.date | None = Field(None, description="When it happened; today if not sent.")
     note: str = Field("", max_length=250)
 
 
@@ -453,7 +454,7 @@ def shortlist_add(request, vacancy_id: Id, payload: ShortlistIn):
     match = next(iter(seekers_for_vacancy(user=user, vacancy=vacancy, only=[seeker])), None)
     application = services.shortlist_add(
         user=user, vacancy=vacancy, seeker=seeker, score=match.score if match else None,
-        explanation=match.explanation if match else None,
+        explanation=match.explanation if match else None, on_date=payload.on_date,
     )  # fmt: skip
     return Status(201, application)
 
@@ -486,7 +487,7 @@ def application_move(request, application_id: Id, payload: ApplicationMoveIn):
     user = request.auth
     application = selectors.application_get(user=user, application_id=application_id)
     return services.application_move(
-        user=user, application=application, state=payload.state, on_date=payload.on, note=payload.note
+        user=user, application=application, state=payload.state, on_date=payload.on_date, note=payload.note
     )
 
 

@@ -253,14 +253,14 @@ class MatchFilterForm(forms.Form):
 
 class ApplicationStateForm(forms.Form):
     state = forms.ChoiceField(choices=ApplicationState.choices, label=_("Nuevo estado"))
-    on = forms.DateField(widget=DateInput(), label=_("Fecha"))
+    on_date = forms.DateField(widget=DateInput(), label=_("Fecha"))
     note = forms.CharField(max_length=250, required=False, label=_("Nota"))
 
     def __init__(self, *args, application, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = APPLICATION_TRANSITIONS.get(application.state, ())
         self.fields["state"].choices = [(s.value, s.label) for s in allowed if s != ApplicationState.HIRED]
-        self.fields["on"].initial = timezone.localdate()
+        self.fields["on_date"].initial = timezone.localdate()
 
 
 class PlacementForm(forms.Form):

@@ -297,7 +297,7 @@ def application_state(request, slug, pk):
         data = form.cleaned_data
         try:
             services.application_move(
-                user=user, application=application, state=data["state"], on_date=data["on"], note=data["note"]
+                user=user, application=application, state=data["state"], on_date=data["on_date"], note=data["note"]
             )
         except ApplicationError as error:
             form_add_error(form, error)

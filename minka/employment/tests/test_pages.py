@@ -265,8 +265,8 @@ def test_shortlisting_junk_is_a_message_not_a_500(world, jobs, client):
 
 def test_application_moves_to_interviewed_with_its_date(world, jobs, client):
     client.force_login(world.field_a)
-    client.post(url("application_state", world, jobs.application.pk), {"state": "applied", "on": "2025-01-08"})
-    client.post(url("application_state", world, jobs.application.pk), {"state": "interviewed", "on": "2025-01-10"})
+    client.post(url("application_state", world, jobs.application.pk), {"state": "applied", "on_date": "2025-01-08"})
+    client.post(url("application_state", world, jobs.application.pk), {"state": "interviewed", "on_date": "2025-01-10"})
     jobs.application.refresh_from_db()
     assert jobs.application.state == "interviewed"
     assert jobs.application.interviewed_on == datetime.date(2025, 1, 10)
@@ -276,7 +276,9 @@ def test_application_moves_to_interviewed_with_its_date(world, jobs, client):
 
 def test_an_illegal_state_is_a_form_error(world, jobs, client):
     client.force_login(world.field_a)
-    response = client.post(url("application_state", world, jobs.application.pk), {"state": "hired", "on": "2025-01-08"})
+    response = client.post(
+        url("application_state", world, jobs.application.pk), {"state": "hired", "on_date": "2025-01-08"}
+    )
     assert response.status_code == 200 and response.context["form"].errors
     jobs.application.refresh_from_db()
     assert jobs.application.state == "proposed"
