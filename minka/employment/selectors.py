@@ -38,6 +38,7 @@ from minka.employment.models import (
 )
 from minka.employment.services import follow_up_due_on
 from minka.people.models import Enrollment, EnrollmentStatus
+from minka.people.services import search_key
 
 # States in which a person is in front of the employer: put forward, applied, interviewed, hired.
 PORTAL_STATES = (
@@ -72,8 +73,9 @@ def seeker_list(
         seekers = seekers.filter(organization=organization)
     if status:
         seekers = seekers.filter(status=status)
-    for word in (search or "").split():
-        seekers = seekers.filter(participant__search_name__contains=word.lower())
+    # Every word typed, without accents or case, as the people search does ("maria huaman" finds María Huamán).
+    for word in search_key(search or "").split():
+        seekers = seekers.filter(participant__search_name__contains=word)
     return seekers.select_related("participant__district", "organization", "program").prefetch_related("skills")
 
 

@@ -117,6 +117,12 @@ def test_lists_hold_only_the_users_own(world, jobs):
         assert not selectors.vacancies_visible(user).exists()
 
 
+def test_seeker_search_ignores_accents_and_case(world, jobs):
+    assert list(selectors.seeker_list(user=world.field_a, search="ROSA huaman")) == [jobs.rosa]
+    assert list(selectors.seeker_list(user=world.field_a, search="juana", status="active")) == [jobs.juana]
+    assert not selectors.seeker_list(user=world.field_b, search="rosa").exists()
+
+
 def test_vacancy_list_counts_hires_and_the_shortlist(world, jobs):
     vacancy = selectors.vacancy_list(user=world.field_a, program=world.program_a).get(pk=jobs.vacancy.pk)
     assert (vacancy.hire_count, vacancy.proposed_count, vacancy.application_count) == (1, 1, 2)
