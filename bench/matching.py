@@ -1,6 +1,7 @@
 """Times job matching (`minka.employment.matching`): 10,000 seekers ranked for each of 1,000 vacancies.
 
     uv run python bench/matching.py [--seekers 10000] [--vacancies 1000] [--seed 1]
+    uv run python bench/matching.py --database sqlite:///var/bench-matching.sqlite3      # and loading from a database
 
 The seekers and vacancies are built beforehand, as `match_facts` would load them, in the districts of Cusco and
 Amazonas departments with INEI's coordinates (Quispicanchi and Condorcanqui weigh most): 2 to 8 skills each from a
@@ -13,11 +14,15 @@ age. Each vacancy asks 1 to 4 required and 0 to 3 desirable skills. It prints, e
 - the explanation of the 20 best matches of a vacancy (the sentences a page shows);
 - peak memory (tracemalloc) for the facts, and above them for ranking one vacancy in full.
 
-No database is involved: loading facts is a fixed handful of queries (see `minka.employment.match_facts`).
+With `--database` (a new SQLite file, or a PostgreSQL URL: a database of its own beside the one named, dropped at
+the end), the same seekers and vacancies are also written as records (people, profiles, skills, preferred
+districts, a job-search workshop's attendance) and it times `match_facts` loading them, with its query count, and a
+vacancy's page of matches end to end (load every active seeker of the program, rank, the best 200).
 """
 
 import argparse
 import csv
+import datetime
 import os
 import random
 import statistics
@@ -39,6 +44,7 @@ def _arguments(argv):
     parser.add_argument("--seekers", type=int, default=10_000, help="Buscadores de empleo.")
     parser.add_argument("--vacancies", type=int, default=1_000, help="Vacantes.")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--database", default="", help="URL de una base SQLite nueva o de PostgreSQL (opcional).")
     arguments = parser.parse_args(argv)
     if arguments.seekers < 1 or arguments.vacancies < 1:
         parser.error("--seekers y --vacancies deben ser mayores que cero.")
@@ -136,8 +142,188 @@ def _line(name: str, durations: list[float]) -> str:
     )
 
 
+def records_write(people, jobs, *, seed: int):
+    """The facts as records of one organization's job service; returns the program."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from minka.activities.catalogue import activity_types_ensure
+    from minka.activities.models import Activity, ActivityType, Attendance, Session
+    from minka.employment.models import Employer, JobSeeker, Skill, Vacancy
+    from minka.network.models import Organization
+    from minka.network.territories import territories_load_if_empty
+    from minka.people.models import Participant
+    from minka.programs.models import Program
+
+    rng = random.Random(seed)
+    territories_load_if_empty()
+    with transaction.atomic():
+        organization = Organization.objects.create(slug="bench-matching", name="Servicio de empleo del benchmark")
+        program = Program.objects.create(slug="bench-matching", name_es="Empleo", name_en="Jobs")
+        program.catalysts.set([organization])
+        user = get_user_model().objects.create_user(username="bench-matching", password=None)
+        skills = {
+            number: Skill.objects.create(program=program, name=f"Habilidad {number}") for number in range(1, SKILLS + 1)
+        }
+        persons = Participant.objects.bulk_create(
+            [
+                Participant(
+                    given_names=f"Persona {facts.id}",
+                    paternal_surname="Quispe",
+                    search_name=f"persona {facts.id} quispe",
+                    sex=facts.sex,
+                    birth_year=2026 - facts.age if facts.age else None,
+                    district_id=facts.district.code,
+                    registered_by=organization,
+                )
+                for facts in people
+            ],
+            batch_size=2000,
+        )
+        seekers = JobSeeker.objects.bulk_create(
+            [
+                JobSeeker(
+                    organization=organization,
+                    program=program,
+                    participant=person,
+                    education_level=facts.education_level,
+                    availability=facts.availability,
+                    max_travel_km=facts.max_travel_km,
+                )
+                for facts, person in zip(people, persons, strict=True)
+            ],
+            batch_size=2000,
+        )
+        JobSeeker.skills.through.objects.bulk_create(
+            [
+                JobSeeker.skills.through(jobseeker_id=seeker.pk, skill_id=skills[number].pk)
+                for facts, seeker in zip(people, seekers, strict=True)
+                for number in facts.skill_ids
+            ],
+            batch_size=5000,
+        )
+        JobSeeker.preferred_districts.through.objects.bulk_create(
+            [
+                JobSeeker.preferred_districts.through(jobseeker_id=seeker.pk, territory_id=code)
+                for facts, seeker in zip(people, seekers, strict=True)
+                for code in facts.preferred_district_codes
+            ],
+            batch_size=5000,
+        )
+        activity_types_ensure(program)
+        workshop = Activity.objects.create(
+            program=program,
+            organization=organization,
+            activity_type=ActivityType.objects.get(program=program, code="job-search-workshop"),
+            title="Taller de búsqueda de empleo",
+            start_date=datetime.date(2026, 3, 2),
+            end_date=datetime.date(2026, 4, 20),
+        )
+        sessions = Session.objects.bulk_create(
+            Session(activity=workshop, date=datetime.date(2026, 3, 2) + datetime.timedelta(weeks=week))
+            for week in range(8)
+        )
+        Attendance.objects.bulk_create(
+            [
+                Attendance(session=session, participant=person, recorded_by=user)
+                for facts, person in zip(people, persons, strict=True)
+                for session in sessions[: facts.sessions_attended]
+            ],
+            batch_size=5000,
+        )
+        employer = Employer.objects.create(
+            organization=organization, program=program, name="Empleador", kind="company", sector="tourism",
+            district_id="081201",
+        )  # fmt: skip
+        vacancies = Vacancy.objects.bulk_create(
+            [
+                Vacancy(
+                    employer=employer,
+                    program=program,
+                    title=f"Puesto {facts.id}",
+                    sector=facts.sector,
+                    district_id=facts.district.code,
+                    wage=rng.randrange(1025, 2500),
+                    contract_type=facts.contract_type,
+                    availability=facts.availability,
+                    hours_per_week=facts.hours_per_week,
+                    opens_on=datetime.date(2026, 11, 1),
+                    status="open",
+                )
+                for facts in jobs
+            ],
+            batch_size=2000,
+        )
+        relations = ((Vacancy.required_skills, "required_skills"), (Vacancy.desirable_skills, "desirable_skills"))
+        for relation, wanted in relations:
+            relation.through.objects.bulk_create(
+                [
+                    relation.through(vacancy_id=vacancy.pk, skill_id=skills[skill.id].pk)
+                    for facts, vacancy in zip(jobs, vacancies, strict=True)
+                    for skill in getattr(facts, wanted)
+                ],
+                batch_size=5000,
+            )
+    return program
+
+
+def bench_database(url: str) -> str:
+    """On PostgreSQL, a database of the benchmark's own beside the one named; a SQLite file as it is."""
+    if not url.startswith(("postgres://", "postgresql://")):
+        return url
+    base, _slash, name = url.rpartition("/")
+    name, _question, query = name.partition("?")
+    return f"{base}/{name or 'minka'}_matching" + (f"?{query}" if query else "")
+
+
+def database_bench(target: str, people, jobs, *, seed: int) -> int:
+    postgres = target.startswith(("postgres://", "postgresql://"))
+    try:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from minka.employment import match_facts
+        from minka.employment.models import JobSeeker, Vacancy
+
+        if JobSeeker.objects.exists():
+            print("La base ya tiene buscadores de empleo; use otra base o bórrela primero.", file=sys.stderr)
+            return 1
+        started = time.perf_counter()
+        program = records_write(people, jobs, seed=seed)
+        print(f"database: {connection.vendor} · records written in {time.perf_counter() - started:.1f} s")
+        seekers = JobSeeker.objects.filter(program=program)
+        for name, load, rows in (
+            ("seekers' facts", match_facts.seeker_facts, seekers),
+            ("vacancies' facts", match_facts.vacancy_facts, Vacancy.objects.filter(program=program)),
+        ):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                loaded = load(rows)
+                seconds = time.perf_counter() - started
+            print(f"{name + ' loaded':<40} {seconds:>8.2f} s for {len(loaded):,} in {len(queries)} queries")
+        sample = list(Vacancy.objects.filter(program=program).order_by("pk")[:20])
+        durations = _timed(
+            lambda vacancy: match_facts.seekers_for_vacancy(vacancy=vacancy, seekers=seekers, limit=200)[:200], sample
+        )
+        print(_line("a vacancy's page of matches (load+rank)", durations))
+        return 0
+    finally:
+        if postgres:
+            from django.db import connections
+
+            from bench.close_of_day import database_drop
+
+            connections.close_all()
+            database_drop(target)
+
+
 def main(argv=None) -> int:
     arguments = _arguments(argv)
+    target = bench_database(arguments.database) if arguments.database else ""
+    if target:
+        from bench.generate import database_setup
+
+        database_setup(target)  # before anything reads the settings: they take the database from the environment
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minka.settings")
     import django
 
@@ -190,6 +376,8 @@ def main(argv=None) -> int:
         f"memory: facts {facts_bytes / 2**20:.1f} MiB (peak {facts_peak / 2**20:.1f} MiB while built); "
         f"ranking {len(ranked):,} seekers for one vacancy peaks {(rank_peak - facts_bytes) / 2**20:.1f} MiB above them"
     )
+    if target:
+        return database_bench(target, people, jobs, seed=arguments.seed)
     return 0
 
 
