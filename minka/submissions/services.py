@@ -180,12 +180,22 @@ class _Batches(dict):
         return self[kind]
 
     def close(self) -> None:
+        from django.contrib.contenttypes.models import ContentType
+
+        from minka.imports.kinds import kind_get
         from minka.imports.models import ImportedRecord, ImportStatus
 
         for batch in self.values():
-            created = ImportedRecord.objects.filter(batch=batch).count()
+            # Counted as a file import counts its rows: people for a registration (not their consents and
+            # enrollments too), attendances for a session; the history's columns then mean the same for both.
+            main = ContentType.objects.get_for_model(kind_get(batch.kind).model, for_concrete_model=True)
+            created = ImportedRecord.objects.filter(batch=batch, content_type=main).count()
             batch.status, batch.progress, batch.committed_at = ImportStatus.COMMITTED, 100, timezone.now()
-            batch.summary = {"created": created, "submissions": self.pull.received}
+            batch.summary = {
+                "created": created,
+                "records": ImportedRecord.objects.filter(batch=batch).count(),
+                "submissions": self.pull.received,
+            }
             batch.save(update_fields=["status", "progress", "committed_at", "summary", "updated_at"])
 
 

@@ -78,6 +78,8 @@ def test_a_week_from_condorcanqui_comes_in_once_by_upload_and_by_pull(world, ser
     pulled = services.pull(connection=registration, user=world.admin_a)
     weekend = {row["_uuid"] for row in on(week.rows, 5, 6)}
     assert pulled.error == "" and pulled.imported == len(weekend - set(week.failing))
+    batch = pulled.batches.get()  # in the history of imports, counted as people, as a file import counts them
+    assert (batch.summary["created"], batch.summary["records"]) == (pulled.imported, 3 * pulled.imported)
     again = services.pull(connection=registration, user=world.admin_a)
     assert (again.imported, again.received) == (0, len(week.rows))
 
