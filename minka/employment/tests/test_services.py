@@ -225,6 +225,17 @@ def test_a_contact_given_a_login_belongs_to_no_organization(world, jobs, django_
     refused(services.contact_login_grant, "username", user=world.field_a, contact=jobs.contact, username="lucia2")
 
 
+def test_a_login_with_a_taken_username_or_email_is_refused(world, jobs):
+    grant = services.contact_login_grant
+    refused(grant, "username", user=world.field_a, contact=jobs.contact, username="field_a", password="x-long-pass-1")
+    refused(grant, "username", user=world.field_a, contact=jobs.contact, username="", password="x-long-pass-1")
+    world.nobody.email = "LUCIA@hostal.pe"
+    world.nobody.save()
+    refused(grant, "email", user=world.field_a, contact=jobs.contact, username="lucia")
+    jobs.contact.refresh_from_db()
+    assert jobs.contact.user is None and not type(world.nobody).objects.filter(username__in=["lucia", ""]).exists()
+
+
 def test_a_login_needs_an_email_or_a_password(world, jobs):
     contact = services.contact_create(user=world.field_a, employer=jobs.employer, data={"name": "Pedro Huamán"})
     refused(services.contact_login_grant, "email", user=world.field_a, contact=contact, username="pedro")
