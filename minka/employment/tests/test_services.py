@@ -7,6 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from hypothesis import given
+from hypothesis import strategies as st
 
 from minka.accounts.models import Membership
 from minka.audit.models import AuditEvent
@@ -673,3 +675,14 @@ def test_no_write_on_organization_a_s_service_from_b_a_funder_an_auditor_or_an_e
                 write(user)
                 pytest.fail(f"{user} could {name}")
     assert AuditEvent.objects.count() == audit_rows
+
+
+@given(st.decimals(min_value=0, max_value=Decimal("99999999.99"), places=3, allow_nan=False, allow_infinity=False))
+def test_money_rounds_half_up_to_the_cent(amount):
+    # Worked by hand: the thousandths digit 5 or more raises the cent; below 5 it is dropped.
+    cents, thousandths = divmod(int(amount * 1000), 10)
+    expected = Decimal(cents + (1 if thousandths >= 5 else 0)) / 100
+    assert services.money(str(amount), "wage") == expected
+    assert services.money(amount, "wage") == expected
+    with pytest.raises(ApplicationError):
+        services.money(-amount - Decimal("0.001"), "wage")
