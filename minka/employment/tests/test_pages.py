@@ -429,3 +429,80 @@ def test_menu_links_to_the_job_service_and_the_portal(world, jobs, client):
     assert reverse("employment:portal_home") in page and url("home", world) not in page
     client.force_login(world.funder_a)
     assert url("home", world) not in client.get(reverse("home")).content.decode()
+
+
+def _profile_post(seeker, **changes):
+    return {
+        "education_level": seeker.education_level, "availability": seeker.availability, "languages": seeker.languages,
+        "skills": [skill.pk for skill in seeker.skills.all()], "max_travel_km": seeker.max_travel_km,
+        "status": seeker.status, "share_experience": "on", **changes,
+    }  # fmt: skip
+
+
+def test_a_cv_shared_with_employers_reaches_the_portal_and_a_bad_file_is_refused(
+    world, jobs, client, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(world.field_a)
+    edit = url("seeker_edit", world, jobs.seeker.pk)
+    bad = SimpleUploadedFile("cv.exe", b"MZ...", content_type="application/octet-stream")
+    response = client.post(edit, _profile_post(jobs.seeker, cv=bad, share_cv="on"))
+    assert response.status_code == 200 and "cv" in response.context["form"].errors
+    jobs.seeker.refresh_from_db()
+    assert not jobs.seeker.cv and not jobs.seeker.share_cv
+
+    cv = SimpleUploadedFile("cv-yanet.pdf", b"%PDF-1.4 Yanet", content_type="application/pdf")
+    assert client.post(edit, _profile_post(jobs.seeker, cv=cv, share_cv="on")).status_code == 302
+    assert b"%PDF-1.4 Yanet" in b"".join(client.get(url("seeker_cv", world, jobs.seeker.pk)).streaming_content)
+
+    services.contact_login_grant(
+        user=world.field_a, contact=jobs.contact, username="rosa.hotel", password="una-clave-larga-2026"
+    )
+    jobs.contact.refresh_from_db()
+    client.force_login(jobs.contact.user)
+    page = client.get(reverse("employment:portal_vacancy", args=[jobs.vacancy.pk])).content.decode()
+    assert "Descargar CV" in page
+    download = client.get(reverse("employment:portal_cv", args=[jobs.application.pk]))
+    assert b"%PDF-1.4 Yanet" in b"".join(download.streaming_content)
+    # Wilber shared nothing: his CV is never offered, even to his own employer.
+    assert client.get(reverse("employment:portal_cv", args=[jobs.placed.pk])).status_code == 404
+
+
+def test_setting_a_seeker_placed_by_hand_is_a_form_error(world, jobs, client):
+    client.force_login(world.field_a)
+    response = client.post(url("seeker_edit", world, jobs.seeker.pk), _profile_post(jobs.seeker, status="placed"))
+    assert response.status_code == 200 and response.context["form"].errors
+    jobs.seeker.refresh_from_db()
+    assert jobs.seeker.status == "active"
+
+
+def test_self_employment_and_its_follow_up(world, jobs, client):
+    client.force_login(world.field_a)
+    client.post(
+        url("self_employment_create", world, jobs.seeker.pk),
+        {"started_on": "2025-02-01", "monthly_income": "800.00", "description": "Venta de comida en Urcos"},
+    )
+    self_employment = jobs.seeker.self_employments.get()
+    jobs.seeker.refresh_from_db()
+    assert jobs.seeker.status == "self_employed" and self_employment.monthly_income == Decimal("800.00")
+    response = client.post(
+        url("self_employment_follow_up", world, self_employment.pk),
+        {"month": "3", "done_on": "2025-01-15", "still_working": "on"},
+    )
+    assert response.status_code == 200 and response.context["form"].errors  # before it started
+    client.post(
+        url("self_employment_follow_up", world, self_employment.pk),
+        {"month": "3", "done_on": "2025-05-02", "still_working": "on", "wage": "950"},
+    )
+    page = client.get(url("seeker_detail", world, jobs.seeker.pk)).content.decode()
+    assert "Autoempleo" in page and "Seguimiento a los 3 meses" in page and "800,00" in page
+
+
+def test_edit_pages_show_the_record(world, jobs, client):
+    client.force_login(world.field_a)
+    assert 'value="Ayudante de cocina"' in client.get(url("vacancy_edit", world, jobs.vacancy.pk)).content.decode()
+    assert 'value="Hotel Alfa Urcos"' in client.get(url("employer_edit", world, jobs.employer.pk)).content.decode()
+    page = client.get(url("seeker_edit", world, jobs.seeker.pk)).content.decode()
+    assert "Yanet Alfa Quispe" in page and "Urcos" in page
