@@ -45,6 +45,7 @@ def employer_list(request, slug):
         selectors.employer_list(user=user, program=program)
         .select_related("district__parent")
         .annotate(open_vacancies=Count("vacancies", filter=Q(vacancies__status=VacancyStatus.OPEN)))
+        .order_by(*Employer._meta.ordering)
     )
     return render(
         request,
@@ -146,11 +147,10 @@ def contact_login(request, slug, pk):
     """Gives a contact a login that opens the employer portal and nothing else."""
     user = request.user
     program = program_for(request, slug)
-    contact = selectors.employers_visible(user).filter(program=program, contacts__pk=pk).first()
-    if contact is None:
+    contact = selectors.contact_get(user=user, contact_id=pk)
+    employer = contact.employer
+    if employer.program_id != program.pk:
         raise Http404
-    employer = contact
-    contact = employer.contacts.get(pk=pk)
     _require_editor(user, employer)
     if contact.user_id:
         messages.info(request, _("%(name)s ya tiene acceso al portal.") % {"name": contact.name})

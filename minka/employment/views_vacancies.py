@@ -81,6 +81,7 @@ def vacancy_list(request, slug):
             shortlisted=Count("applications", filter=Q(applications__state=ApplicationState.PROPOSED)),
             hired=Count("applications", filter=Q(applications__state=ApplicationState.HIRED)),
         )
+        .order_by(*Vacancy._meta.ordering)
     )
     if filters.get("q"):
         vacancies = vacancies.filter(title__icontains=filters["q"])

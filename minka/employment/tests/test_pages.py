@@ -506,3 +506,35 @@ def test_edit_pages_show_the_record(world, jobs, client):
     assert 'value="Hotel Alfa Urcos"' in client.get(url("employer_edit", world, jobs.employer.pk)).content.decode()
     page = client.get(url("seeker_edit", world, jobs.seeker.pk)).content.decode()
     assert "Yanet Alfa Quispe" in page and "Urcos" in page
+
+
+@pytest.mark.parametrize("name", ["vacancy_matches", "seeker_list", "vacancy_list", "employer_list", "home"])
+def test_list_pages_ask_the_database_the_same_number_of_times_for_more_records(world, jobs, client, name):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(world.field_a)
+    args = [jobs.vacancy.pk] if name == "vacancy_matches" else []
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url(name, world, *args)).status_code == 200
+        return len(captured)
+
+    before = queries()
+    for n in range(3):
+        more = services.seeker_create(
+            user=world.field_a,
+            data={"organization": world.org_a, "program": world.program_a, "education_level": "secondary",
+                  "availability": "full_time", "participant": person_enrolled(world, f"Extra{n} Alfa"),
+                  "skills": [jobs.cooking], "preferred_districts": [jobs.employer.district]},
+        )  # fmt: skip
+        vacancy = services.vacancy_create(
+            user=world.field_a,
+            data={"employer": jobs.employer, "title": f"Puesto {n}", "sector": "tourism",
+                  "district": jobs.employer.district, "wage": Decimal("1000"), "contract_type": "fixed_term",
+                  "hours_per_week": 40, "opens_on": START, "required_skills": [jobs.cooking]},
+        )  # fmt: skip
+        services.vacancy_publish(user=world.field_a, vacancy=vacancy)
+        services.shortlist_add(user=world.field_a, vacancy=jobs.vacancy, seeker=more, on_date=START)
+    assert queries() == before
