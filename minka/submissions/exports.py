@@ -61,15 +61,40 @@ def _from_xlsx(data: bytes) -> list[dict]:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError):
         raise ApplicationError(_("El archivo no es un XLSX que se pueda leer."), code="bad_file") from None
-    sheet = book.worksheets[0]
+    sheets = [(sheet.title, _sheet_rows(sheet)) for sheet in book.worksheets]
+    book.close()
+    (title, rows), repeats = sheets[0], sheets[1:]
+    _attach_repeats(title, rows, repeats)
+    return rows
+
+
+def _as_text(row: dict) -> dict:
+    # Excel gives dates and numbers as such; the rest of the path reads text, as from the API
+    return {key: value.isoformat() if hasattr(value, "isoformat") else value for key, value in row.items()}
+
+
+def _sheet_rows(sheet) -> list[dict]:
     lines = sheet.iter_rows(values_only=True)
     header = next(lines, None)
-    rows = _table(list(header or []), lines)
-    book.close()
-    for row in rows:  # Excel gives dates and numbers as such; the rest of the path reads text, as from the API
-        for key, value in row.items():
-            row[key] = value.isoformat() if hasattr(value, "isoformat") else value
-    return rows
+    return [_as_text(row) for row in _table(list(header or []), lines)]
+
+
+def _attach_repeats(title: str, rows: list[dict], repeat_sheets) -> None:
+    """Kobo's XLSX export puts each repeat (the people present at a session) on a sheet of its own, named after
+    the repeat, one line per item pointing to its submission by `_submission__uuid` (and `_parent_index`, the
+    submission's `_index`). The items go back into their submission as the API gives them: a list under the
+    repeat's name. Lines of a repeat inside a repeat (their parent table is not the first sheet) are left out."""
+    by_uuid = {str(row["_uuid"]): row for row in rows if row.get("_uuid")}
+    by_index = {str(row["_index"]): row for row in rows if row.get("_index") is not None}
+    for name, items in repeat_sheets:
+        for item in items:
+            if item.get("_parent_table_name") not in (None, "", title):
+                continue
+            parent = by_uuid.get(str(item.get("_submission__uuid", ""))) or by_index.get(str(item.get("_parent_index")))
+            if parent is None:
+                continue
+            answers = {key: value for key, value in item.items() if not key.startswith("_")}
+            parent.setdefault(name, []).append(answers)
 
 
 def read_export(name: str, data: bytes) -> list[dict]:

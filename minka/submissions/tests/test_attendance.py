@@ -2,8 +2,10 @@
 her Minka code (the form's choice "p<id>") or, when she was not on the list, by her DNI."""
 
 import datetime
+import io
 
 import pytest
+from openpyxl import Workbook
 
 from minka.activities.models import Attendance, Session
 from minka.fieldforms import definitions
@@ -82,3 +84,40 @@ def test_a_session_from_odk_central_with_its_repeat_expanded(world, servers, fie
     done = services.pull(connection=connection, user=world.admin_a)
     assert (done.imported, done.failed) == (1, 0), Submission.objects.values_list("failure_reason", flat=True)[:1]
     assert Attendance.objects.filter(session__date=datetime.date(2024, 3, 11), participant=field.walk_in).exists()
+
+
+def test_a_kobo_xlsx_export_with_the_people_present_on_their_own_sheet(world, servers, field):
+    """As Kobo exports a form with a repeat: the sessions on the first sheet, each person present on the "present"
+    sheet, pointing to her session by `_submission__uuid` and `_parent_index`."""
+    connection = connection_create(world, servers, form_key="attendance")
+    sessions = [
+        kobo_submission(n, session_answers(field, [], day=day)) for n, day in enumerate(("2024-03-11", "2024-03-12"))
+    ]
+    book = Workbook()
+    main = book.active
+    main.title = "Asistencia a sesiones"
+    header = [key for key in sessions[0] if not isinstance(sessions[0][key], (list, dict))] + ["_index"]
+    main.append(header)
+    for index, row in enumerate(sessions, start=1):
+        main.append([row.get(key) for key in header[:-1]] + [index])
+    present = book.create_sheet("present")
+    present.append(["present/person", "present/person_dni", "_index", "_parent_table_name", "_parent_index",
+                    "_submission__id", "_submission__uuid"])  # fmt: skip
+    people = [(1, f"p{field.person.pk}", None), (1, None, "45112233"), (2, None, "45112233")]
+    for item, (parent, person, dni) in enumerate(people, start=1):
+        row = sessions[parent - 1]
+        present.append([person, dni, item, "Asistencia a sesiones", parent, row["_id"], row["_uuid"]])
+    data = io.BytesIO()
+    book.save(data)
+
+    done = services.upload(connection=connection, user=world.admin_a, name="asistencia.xlsx", data=data.getvalue())
+    assert (done.imported, done.failed) == (2, 0), list(Submission.objects.values_list("failure_reason", flat=True))
+    first = Session.objects.get(activity=field.activity, date=datetime.date(2024, 3, 11))
+    second = Session.objects.get(activity=field.activity, date=datetime.date(2024, 3, 12))
+    assert set(Attendance.objects.filter(session=first).values_list("participant_id", flat=True)) == {
+        field.person.pk,
+        field.walk_in.pk,
+    }
+    assert list(Attendance.objects.filter(session=second).values_list("participant_id", flat=True)) == [
+        field.walk_in.pk
+    ]
