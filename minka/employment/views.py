@@ -41,7 +41,9 @@ from minka.employment.views_common import (
     valid_filters,
 )
 from minka.enterprises.models import Enterprise
+from minka.people.identity import InvalidDni, dni_hash, dni_normalize
 from minka.people.models import Enrollment
+from minka.people.services import search_key
 
 
 def seeker_url(seeker) -> str:
@@ -190,14 +192,37 @@ def _enrolling_organization(user, program, participant):
     return first.organization if first else None
 
 
+PERSON_RESULTS = 20
+
+
+def _people_search(candidates, query: str) -> list:
+    """Candidates matching every word typed (without accents or case), or an 8-digit DNI; a program's people are
+    too many for one list on a phone."""
+    query = (query or "").strip()
+    try:
+        digits = dni_normalize(query)
+    except InvalidDni:
+        words = search_key(query).split()
+        if not words or len(" ".join(words)) < 2:
+            return []
+        for word in words:
+            candidates = candidates.filter(search_name__contains=word)
+    else:
+        candidates = candidates.filter(dni_hash=dni_hash(digits))
+    return list(candidates.select_related("district")[:PERSON_RESULTS])
+
+
 @login_required
 def seeker_create(request, slug):
     user = request.user
     program = program_for(request, slug)
     require_runner(user, program)
-    form = SeekerForm(
-        request.POST or None, request.FILES or None, program=program, people=_people_for_profiles(user, program)
-    )
+    candidates = _people_for_profiles(user, program)
+    query = request.GET.get("q", "").strip()
+    results = _people_search(candidates, query) if query else []
+    if partial(request, "person-results"):
+        return render(request, "enterprises/_person_results.html", {"results": results, "query": query})
+    form = SeekerForm(request.POST or None, request.FILES or None, program=program, people=candidates)
     if request.method == "POST" and form.is_valid():
         participant = form.cleaned_data["participant"]
         extra = {
@@ -212,14 +237,22 @@ def seeker_create(request, slug):
         else:
             messages.success(request, _("Perfil de %(name)s creado.") % {"name": participant.full_name})
             return redirect(seeker_url(seeker))
-    return form_page(
+    chosen = form.cleaned_data.get("participant") if hasattr(form, "cleaned_data") else None
+    if chosen is not None and chosen not in results:
+        results = [chosen, *results]  # keep the person picked selectable when the form comes back with an error
+    return render(
         request,
-        form,
-        program=program,
-        title=_("Nuevo perfil de buscador/a de empleo"),
-        cancel_url=reverse("employment:seeker_list", args=[program.slug]),
-        trail=[(reverse("employment:seeker_list", args=[program.slug]), _("Buscadores de empleo"))],
-        multipart=True,
+        "employment/seeker_create.html",
+        {
+            "program": program,
+            "form": form,
+            "results": results,
+            "query": query,
+            "chosen": form["participant"].value(),
+            "crumbs": crumbs(
+                program, (reverse("employment:seeker_list", args=[program.slug]), _("Buscadores de empleo"))
+            ),
+        },
     )
 
 

@@ -538,3 +538,14 @@ def test_list_pages_ask_the_database_the_same_number_of_times_for_more_records(w
         services.vacancy_publish(user=world.field_a, vacancy=vacancy)
         services.shortlist_add(user=world.field_a, vacancy=jobs.vacancy, seeker=more, on_date=START)
     assert queries() == before
+
+
+def test_the_person_for_a_new_profile_is_found_by_name_among_those_enrolled_without_one(world, jobs, client):
+    client.force_login(world.field_a)
+    person_enrolled(world, "Edith Alfa")
+    Participant.objects.create(given_names="Edith", paternal_surname="Beta", sex="F", registered_by=world.org_b,
+                               search_name="edith beta")  # fmt: skip
+    page = client.get(url("seeker_create", world), {"q": "edith"}, HTTP_HX_REQUEST="true",
+                      HTTP_HX_TARGET="person-results").content.decode()  # fmt: skip
+    assert "Edith Alfa Quispe" in page and "Beta" not in page and "<html" not in page
+    assert "Yanet" not in client.get(url("seeker_create", world), {"q": "yanet"}).content.decode()  # has one
