@@ -45,10 +45,14 @@ def _table(header: list, body) -> list[dict]:
 
 
 def _from_csv(data: bytes) -> list[dict]:
-    text = _text(data)
-    first_line = text.split("\n", 1)[0]
+    text = _text(data).replace("\x00", "")
+    first_line = text.splitlines()[0] if text else ""
     delimiter = ";" if first_line.count(";") >= first_line.count(",") else ","
-    lines = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    try:
+        # newline="" lets the reader see a stray carriage return as the end of a line, as Excel means it
+        lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error:
+        raise ApplicationError(_("El CSV está dañado: no se pueden separar sus filas."), code="bad_file") from None
     if not lines:
         return []
     return _table(lines[0], lines[1:])

@@ -217,7 +217,7 @@ def test_a_long_import_goes_through_the_queue_and_the_page_shows_it_done(world, 
     assert "<progress" not in status and "hx-get" not in status and "2 registros nuevos" in status
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)
 def test_a_long_file_is_checked_on_the_queue_and_the_page_shows_the_preview_when_done(world, login, monkeypatch):
     monkeypatch.setattr(tasks, "BACKGROUND_CHECK_ROWS", 1)
     client = login(world.field_a)

@@ -62,6 +62,13 @@ def test_a_kobo_csv_export_with_group_paths(world, kobo, delimiter):
     assert Submission.objects.get(instance_uuid=export_rows()[1]["_uuid"]).status == SubmissionStatus.IMPORTED
 
 
+def test_a_csv_export_with_a_stray_carriage_return_and_nul_at_the_end_still_goes_in(world, kobo):
+    # Found by the property test below: a lone "\r" followed by NUL once stopped Python's CSV reader cold
+    data = as_csv(export_rows()) + b"\r\x00"
+    done = services.upload(connection=kobo, user=world.admin_a, name="registro.csv", data=data)
+    assert (done.imported, done.failed) == (3, 0)
+
+
 def test_a_kobo_csv_export_with_labels_for_headers(world, kobo):
     """Kobo's "labels" export: "Datos personales/Nombres" instead of "datos/given_names", "Sí" instead of "yes"."""
     version = definitions.current("registration")
