@@ -2,11 +2,12 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import HttpResponseRedirect, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from minka.employment.selectors import is_employer_portal_user
 from minka.programs.selectors import program_list, program_summaries
 
 
@@ -14,6 +15,9 @@ from minka.programs.selectors import program_list, program_summaries
 def home(request):
     """The user's programs as cards, with key facts counted over the projects the user sees."""
     programs = list(program_list(user=request.user))
+    if not programs and is_employer_portal_user(request.user):
+        # An employer's contact has no program: her home is the portal, not a page telling her to ask for access.
+        return redirect("employment:portal_home")
     summaries = program_summaries(user=request.user, programs=programs)
     for program in programs:
         program.summary = summaries[program.pk]

@@ -425,7 +425,7 @@ def test_menu_links_to_the_job_service_and_the_portal(world, jobs, client):
     )
     jobs.contact.refresh_from_db()
     client.force_login(jobs.contact.user)
-    page = client.get(reverse("home")).content.decode()
+    page = client.get(reverse("home"), follow=True).content.decode()  # her home is the portal
     assert reverse("employment:portal_home") in page and url("home", world) not in page
     client.force_login(world.funder_a)
     assert url("home", world) not in client.get(reverse("home")).content.decode()

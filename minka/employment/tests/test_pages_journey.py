@@ -4,6 +4,7 @@ next one, and none offers a step that can only end in an error. Found by trying 
 import pytest
 from django.urls import reverse
 
+from minka.employment import services
 from minka.employment.tests.test_pages import jobs_create, url
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +30,15 @@ def test_the_program_page_links_to_its_job_service_for_those_who_read_it(world, 
     assert url("home", world) in _main(client.get(program_page))
     client.force_login(world.funder_a)  # aggregates only: the job service answers 404 to a funder
     assert url("home", world) not in _main(client.get(program_page))
+
+
+def test_an_employer_contact_lands_on_the_portal(world, jobs, client):
+    services.contact_login_grant(
+        user=world.field_a, contact=jobs.contact, username="rosa.hotel", password="una-clave-larga-2026"
+    )
+    jobs.contact.refresh_from_db()
+    client.force_login(jobs.contact.user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response["Location"] == reverse("employment:portal_home")
+    page = client.get(reverse("employment:portal_home")).content.decode()
+    assert "1 persona propuesta" in page  # Yanet, for the kitchen job
