@@ -273,11 +273,7 @@ class PlacementForm(forms.Form):
 
 
 class FollowUpForm(forms.Form):
-    month = forms.TypedChoiceField(
-        choices=[(m, _("A los %(months)s meses") % {"months": m}) for m in FOLLOW_UP_MONTHS],
-        coerce=int,
-        label=_("Seguimiento"),
-    )
+    month = forms.TypedChoiceField(choices=[(m, m) for m in FOLLOW_UP_MONTHS], coerce=int, label=_("Seguimiento"))
     done_on = forms.DateField(widget=DateInput(), label=_("Fecha del seguimiento"))
     still_working = forms.BooleanField(required=False, label=_("Sigue trabajando"))
     wage = forms.DecimalField(
@@ -289,6 +285,12 @@ class FollowUpForm(forms.Form):
         error_messages=NOT_NEGATIVE,
     )
     note = forms.CharField(max_length=250, required=False, label=_("Nota"))
+
+    def __init__(self, *args, months=FOLLOW_UP_MONTHS, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the follow-ups not recorded yet: choosing one already recorded could only end in an error. The
+        # labels are made here, in the language of the request; made at import they would stay in the default one.
+        self.fields["month"].choices = [(m, _("A los %(months)s meses") % {"months": m}) for m in months]
 
 
 class SelfEmploymentForm(forms.ModelForm):

@@ -288,6 +288,29 @@ def self_employment_get(*, user, self_employment_id: int) -> SelfEmployment:
 
 
 @dataclass(frozen=True)
+class FollowUpNext:
+    """The next follow-up of a job or a self-employment that is not recorded yet."""
+
+    month: int
+    due_on: datetime.date
+    is_due: bool
+
+
+def follow_up_next(*, start: datetime.date, done: set[int], today: datetime.date) -> FollowUpNext | None:
+    """The first follow-up (3, then 6 months) not recorded, and whether it has fallen due; None once both are.
+    Pages offer to record one only when it is due: the service refuses it earlier."""
+    for month in FOLLOW_UP_MONTHS:
+        if month not in done:
+            due_on = follow_up_due_on(start=start, month=month)
+            return FollowUpNext(month, due_on, due_on <= today)
+    return None
+
+
+def follow_up_months_left(done: set[int]) -> list[int]:
+    return [month for month in FOLLOW_UP_MONTHS if month not in done]
+
+
+@dataclass(frozen=True)
 class FollowUpDue:
     """A follow-up that has fallen due and is not recorded yet."""
 

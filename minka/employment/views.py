@@ -256,6 +256,16 @@ def seeker_create(request, slug):
     )
 
 
+def _with_next_follow_up(self_employments) -> list:
+    """Each self-employment with its next follow-up (`next_follow_up`), for the page to offer it once it is due."""
+    today = timezone.localdate()
+    items = list(self_employments)
+    for item in items:
+        done = {follow_up.month for follow_up in item.follow_ups.all()}
+        item.next_follow_up = selectors.follow_up_next(start=item.started_on, done=done, today=today)
+    return items
+
+
 @login_required
 def seeker_detail(request, slug, pk):
     user = request.user
@@ -270,7 +280,9 @@ def seeker_detail(request, slug, pk):
         "experiences": seeker.experiences.all(),
         "languages": ", ".join(str(Language(code).label) for code in seeker.languages if code in Language.values),
         "applications": applications,
-        "self_employments": seeker.self_employments.prefetch_related("follow_ups").select_related("enterprise"),
+        "self_employments": _with_next_follow_up(
+            seeker.self_employments.prefetch_related("follow_ups").select_related("enterprise")
+        ),
         "ranked": ranked,
         "readiness": readiness_of(seeker),
         "can_edit": services.employment_can_edit(user, organization_id=seeker.organization_id, program_id=program.pk),
@@ -384,7 +396,13 @@ def self_employment_follow_up(request, slug, pk):
     if seeker.program_id != program.pk:
         raise Http404
     _require_seeker_editor(user, seeker)
-    form = FollowUpForm(request.POST or None, initial={"done_on": timezone.localdate(), "still_working": True})
+    months = selectors.follow_up_months_left({follow_up.month for follow_up in self_employment.follow_ups.all()})
+    if not months:
+        messages.info(request, _("Los seguimientos a los 3 y a los 6 meses ya están registrados."))
+        return redirect(seeker_url(seeker))
+    form = FollowUpForm(
+        request.POST or None, months=months, initial={"done_on": timezone.localdate(), "still_working": True}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.follow_up_record(user=user, self_employment=self_employment, **form.cleaned_data)

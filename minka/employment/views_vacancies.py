@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minka.core.errors import ApplicationError
@@ -96,6 +97,12 @@ def _vacancy_data(form) -> dict:
     return dict(form.cleaned_data)
 
 
+def _employer_asked(request, employers):
+    """The employer named in the address (`?empleador=ID`, the link on an employer's page), among those offered."""
+    employer_id = request.GET.get("empleador", "")
+    return employers.filter(pk=int(employer_id)).first() if employer_id.isdigit() else None
+
+
 @login_required
 def vacancy_create(request, slug):
     user = request.user
@@ -103,8 +110,10 @@ def vacancy_create(request, slug):
     require_runner(user, program)
     employers = selectors.employer_list(user=user, program=program)
     initial = {"opens_on": timezone.localdate(), "positions": 1, "hours_per_week": 48}
-    if request.GET.get("empleador", "").isdigit():
-        initial["employer"] = int(request.GET["empleador"])
+    employer = _employer_asked(request, employers)
+    if employer is not None:
+        # Coming from the employer's page: most vacancies are in its district and line of work.
+        initial.update(employer=employer.pk, sector=employer.sector, district=employer.district_id)
     form = VacancyForm(request.POST or None, program=program, employers=employers, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -160,10 +169,11 @@ def vacancy_detail(request, slug, pk):
     return render(request, "employment/vacancy_detail.html", context)
 
 
+# Lazy: read at import, a plain gettext would keep the messages in the language of the process's start.
 STATUS_ACTIONS = {
-    "publish": ("vacancy_publish", _("Vacante publicada: ya se pueden preseleccionar candidatos.")),
-    "close": ("vacancy_close", _("Vacante cerrada.")),
-    "cancel": ("vacancy_cancel", _("Vacante cancelada.")),
+    "publish": ("vacancy_publish", gettext_lazy("Vacante publicada: ya se pueden preseleccionar candidatos.")),
+    "close": ("vacancy_close", gettext_lazy("Vacante cerrada.")),
+    "cancel": ("vacancy_cancel", gettext_lazy("Vacante cancelada.")),
 }
 
 
@@ -263,6 +273,17 @@ def _application(request, program, pk) -> Application:
     return application
 
 
+def _next_follow_up(placement, follow_ups):
+    if placement is None:
+        return None
+    done = {follow_up.month for follow_up in follow_ups}
+    return selectors.follow_up_next(start=placement.start_date, done=done, today=timezone.localdate())
+
+
+def _person_crumb(application):
+    return (application_url(application), application.seeker.participant.full_name)
+
+
 @login_required
 def application_detail(request, slug, pk):
     user = request.user
@@ -270,6 +291,7 @@ def application_detail(request, slug, pk):
     application = _application(request, program, pk)
     vacancy = application.vacancy
     placement = getattr(application, "placement", None)
+    follow_ups = list(placement.follow_ups.all()) if placement else []
     context = {
         "program": program,
         "application": application,
@@ -278,7 +300,8 @@ def application_detail(request, slug, pk):
         "events": application.events.select_related("by"),
         "reasons": explanation_sentences(application.explanation),
         "placement": placement,
-        "follow_ups": placement.follow_ups.all() if placement else [],
+        "follow_ups": follow_ups,
+        "next_follow_up": _next_follow_up(placement, follow_ups),
         "can_edit": _can_edit(user, vacancy),
         "can_hire": application.state in HIREABLE_STATES,
         "state_form": ApplicationStateForm(application=application),
@@ -308,7 +331,8 @@ def application_state(request, slug, pk):
     return form_page(
         request, form, program=program, title=_("Cambiar el estado de la postulación"),
         cancel_url=application_url(application),
-        trail=[_list_crumb(program), (vacancy_url(application.vacancy), application.vacancy.title)],
+        trail=[_list_crumb(program), (vacancy_url(application.vacancy), application.vacancy.title),
+               _person_crumb(application)],
     )  # fmt: skip
 
 
@@ -339,7 +363,7 @@ def placement_create(request, slug, pk):
         request, form, program=program,
         title=_("Registrar la contratación de %(name)s") % {"name": application.seeker.participant.full_name},
         cancel_url=application_url(application),
-        trail=[_list_crumb(program), (vacancy_url(vacancy), vacancy.title)],
+        trail=[_list_crumb(program), (vacancy_url(vacancy), vacancy.title), _person_crumb(application)],
     )  # fmt: skip
 
 
@@ -353,12 +377,15 @@ def follow_up_create(request, slug, pk):
         raise Http404
     _require_editor(user, application.vacancy)
     done = {f.month for f in placement.follow_ups.all()}
-    month = 3 if 3 not in done else 6
+    months = selectors.follow_up_months_left(done)
+    if not months:
+        messages.info(request, _("Los seguimientos a los 3 y a los 6 meses ya están registrados."))
+        return redirect(application_url(application))
+    due_on = services.follow_up_due_on(start=placement.start_date, month=months[0])
     form = FollowUpForm(
-        request.POST or None,
-        initial={"month": month, "still_working": True, "wage": placement.wage,
-                 "done_on": min(timezone.localdate(), services.follow_up_due_on(start=placement.start_date,
-                                                                                month=month))},
+        request.POST or None, months=months,
+        initial={"month": months[0], "still_working": True, "wage": placement.wage,
+                 "done_on": min(timezone.localdate(), due_on)},
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
@@ -371,7 +398,8 @@ def follow_up_create(request, slug, pk):
     return form_page(
         request, form, program=program, title=_("Seguimiento de la colocación"),
         cancel_url=application_url(application),
-        trail=[_list_crumb(program), (application_url(application), application.seeker.participant.full_name)],
+        trail=[_list_crumb(program), (vacancy_url(application.vacancy), application.vacancy.title),
+               _person_crumb(application)],
     )  # fmt: skip
 
 
