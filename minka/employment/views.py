@@ -256,6 +256,16 @@ def seeker_create(request, slug):
     )
 
 
+def _shared_with_employers(seeker) -> list[str]:
+    """What the seeker agreed to show the employers she is put forward to, besides her name."""
+    shares = (
+        (seeker.share_contact, _("contacto")),
+        (seeker.share_cv, _("CV")),
+        (seeker.share_experience, _("experiencia")),
+    )
+    return [label for agreed, label in shares if agreed]
+
+
 def _with_next_follow_up(self_employments) -> list:
     """Each self-employment with its next follow-up (`next_follow_up`), for the page to offer it once it is due."""
     today = timezone.localdate()
@@ -285,6 +295,7 @@ def seeker_detail(request, slug, pk):
         ),
         "ranked": ranked,
         "readiness": readiness_of(seeker),
+        "shared": _shared_with_employers(seeker),
         "can_edit": services.employment_can_edit(user, organization_id=seeker.organization_id, program_id=program.pk),
         "experience_form": ExperienceForm(),
         "crumbs": crumbs(program, (reverse("employment:seeker_list", args=[program.slug]), _("Buscadores de empleo"))),

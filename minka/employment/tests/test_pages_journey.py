@@ -127,3 +127,11 @@ def test_a_self_employment_offers_its_follow_up_only_while_one_is_left(world, jo
     assert follow_up_page not in client.get(url("seeker_detail", world, jobs.seeker.pk)).content.decode()
     response = client.get(follow_up_page)
     assert response.status_code == 302 and response["Location"] == url("seeker_detail", world, jobs.seeker.pk)
+
+
+def test_a_profile_lists_what_the_seeker_shares_with_employers(world, jobs, client):
+    client.force_login(world.field_a)
+    jobs.seeker.share_contact = True  # she also shares her experience
+    jobs.seeker.save(update_fields=["share_contact"])
+    assert "contacto, experiencia" in client.get(url("seeker_detail", world, jobs.seeker.pk)).content.decode()
+    assert "solo su nombre" in client.get(url("seeker_detail", world, jobs.other_seeker.pk)).content.decode()
