@@ -135,3 +135,18 @@ def test_a_profile_lists_what_the_seeker_shares_with_employers(world, jobs, clie
     jobs.seeker.save(update_fields=["share_contact"])
     assert "contacto, experiencia" in client.get(url("seeker_detail", world, jobs.seeker.pk)).content.decode()
     assert "solo su nombre" in client.get(url("seeker_detail", world, jobs.other_seeker.pk)).content.decode()
+
+
+def test_the_job_service_reads_in_english(world, jobs, client):
+    world.field_a.language = "en"
+    world.field_a.save(update_fields=["language"])
+    client.force_login(world.field_a)
+    client.cookies["django_language"] = "en"
+    assert "Follow-ups due" in client.get(url("home", world)).content.decode()
+    matches = client.get(url("vacancy_matches", world, jobs.vacancy.pk)).content.decode()
+    assert "Candidates for “Ayudante de cocina”" in matches and "required skills" in matches
+    assert "Placement" in client.get(url("application_detail", world, jobs.placed.pk)).content.decode()
+    form = client.get(url("follow_up_create", world, jobs.placement.pk)).context["form"]
+    assert [str(label) for _month, label in form.fields["month"].choices] == ["After 3 months", "After 6 months"]
+    closed = client.post(url("vacancy_status", world, jobs.vacancy.pk), {"action": "close"}, follow=True)
+    assert "Vacancy closed." in closed.content.decode()  # made when the module loads, yet in the reader's language
