@@ -46,6 +46,7 @@ def test_an_employer_contact_lands_on_the_portal(world, jobs, client):
     assert response.status_code == 302 and response["Location"] == reverse("employment:portal_home")
     page = client.get(reverse("employment:portal_home")).content.decode()
     assert "1 persona propuesta" in page  # Yanet, for the kitchen job
+    assert reverse("project_list") not in page and reverse("organization_list") not in page  # nothing of the network
 
 
 def test_a_shortlisted_match_links_to_its_application(world, jobs, client):
