@@ -28,7 +28,7 @@ from minka.core.api_support import (
 )
 from minka.core.errors import ApplicationError
 from minka.employment import selectors, services
-from minka.employment.matching_pages import seekers_for_vacancy
+from minka.employment.matching_pages import match_to_keep, seekers_for_vacancy
 from minka.employment.models import (
     ApplicationState,
     Availability,
@@ -451,7 +451,7 @@ def shortlist_add(request, vacancy_id: Id, payload: ShortlistIn):
     user = request.auth
     vacancy = selectors.vacancy_get(user=user, vacancy_id=vacancy_id)
     seeker = resolve(selectors.seekers_visible(user), "seeker", pk=payload.seeker)
-    match = next(iter(seekers_for_vacancy(user=user, vacancy=vacancy, only=[seeker])), None)
+    match = match_to_keep(user=user, vacancy=vacancy, seeker=seeker)
     application = services.shortlist_add(
         user=user, vacancy=vacancy, seeker=seeker, score=match.score if match else None,
         explanation=match.explanation if match else None, on_date=payload.on_date,

@@ -373,6 +373,18 @@ class Match:
         """The score and its reasons as JSON, to keep with an application (the snapshot at proposal)."""
         return {"score": self.score, "parts": [part.as_json() for part in self.parts], "sentences": self.sentences}
 
+    def explanation_to_keep(self) -> dict:
+        """The explanation, with its sentences written in every language of the site (`sentences_in`): kept with
+        an application, it is read later by people who may read another language than the one who proposed."""
+        from django.conf import settings
+        from django.utils import translation
+
+        sentences_in = {}
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                sentences_in[language] = [part.text for part in _parts(self.seeker, self.vacancy)]
+        return {**self.explanation, "sentences_in": sentences_in}
+
 
 def evaluate(seeker: SeekerFacts, vacancy: VacancyFacts) -> Match:
     """The match of one seeker with one vacancy."""

@@ -4,6 +4,8 @@ already made for that pair, if any."""
 
 from dataclasses import dataclass, field
 
+from django.utils import translation
+
 from minka.employment import selectors
 from minka.employment.models import Application, JobSeeker, SeekerStatus, Vacancy, VacancyStatus
 
@@ -26,15 +28,11 @@ def _engine():
 
 
 def seekers_for_vacancy(
-    *, user, vacancy, territory=None, sex="", age_min=None, age_max=None, only=None, limit=200
+    *, user, vacancy, territory=None, sex="", age_min=None, age_max=None, limit=200
 ) -> list[PageMatch]:
     """The active seekers of the vacancy's program whom the user may see, best first."""
     match_facts, matching = _engine()
-    seekers = selectors.seekers_visible(user).filter(program_id=vacancy.program_id)
-    if only is not None:
-        seekers = seekers.filter(pk__in=[seeker.pk for seeker in only])
-    else:
-        seekers = seekers.filter(status=SeekerStatus.ACTIVE)
+    seekers = selectors.seekers_visible(user).filter(program_id=vacancy.program_id, status=SeekerStatus.ACTIVE)
     filters = matching.MatchFilter(
         territory=territory.code if territory is not None else "", sex=sex or "", age_min=age_min, age_max=age_max
     )
@@ -76,10 +74,29 @@ def vacancies_for_seeker(*, user, seeker, limit=20) -> list[PageMatch]:
     ]
 
 
+def match_to_keep(*, user, vacancy, seeker) -> PageMatch | None:
+    """The seeker's match with the vacancy as a shortlist keeps it: its explanation in every language of the site.
+    None when the user does not see the seeker or the seeker is in another program."""
+    match_facts, matching = _engine()
+    seekers = selectors.seekers_visible(user).filter(program_id=vacancy.program_id, pk=seeker.pk)
+    ranked = match_facts.seekers_for_vacancy(vacancy=vacancy, seekers=seekers, filters=matching.MatchFilter(), limit=1)
+    if not ranked:
+        return None
+    match = ranked[0]
+    return PageMatch(seeker=seeker, vacancy=vacancy, score=match.score, reasons=list(match.sentences),
+                     explanation=match.explanation_to_keep())  # fmt: skip
+
+
 def explanation_sentences(explanation) -> list[str]:
-    """The sentences saved with an application when its seeker was proposed."""
+    """The sentences saved with an application when its seeker was proposed, in the reader's language when they
+    were kept in it (older applications kept only the proposer's)."""
     if not isinstance(explanation, dict):
         return []
+    sentences_in = explanation.get("sentences_in")
+    if isinstance(sentences_in, dict):
+        language = (translation.get_language() or "").split("-")[0]
+        if isinstance(sentences_in.get(language), list):
+            return [str(sentence) for sentence in sentences_in[language]]
     sentences = explanation.get("sentences")
     if isinstance(sentences, list):
         return [str(sentence) for sentence in sentences]

@@ -24,7 +24,7 @@ from minka.employment.forms import (
     VacancyFilterForm,
     VacancyForm,
 )
-from minka.employment.matching_pages import explanation_sentences, seekers_for_vacancy
+from minka.employment.matching_pages import explanation_sentences, match_to_keep, seekers_for_vacancy
 from minka.employment.models import HIREABLE_STATES, Application, ApplicationState, Vacancy, VacancyStatus
 from minka.employment.views_common import (
     can_run,
@@ -244,7 +244,7 @@ def shortlist(request, slug, pk):
     if seeker is None or seeker.program_id != program.pk:
         messages.error(request, _("Elija una persona de la lista."))
         return redirect(back)
-    match = next(iter(seekers_for_vacancy(user=user, vacancy=vacancy, only=[seeker])), None)
+    match = match_to_keep(user=user, vacancy=vacancy, seeker=seeker)
     try:
         services.shortlist_add(
             user=user,

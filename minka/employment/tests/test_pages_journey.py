@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from minka.employment import services
-from minka.employment.tests.test_pages import jobs_create, url
+from minka.employment.tests.test_pages import jobs_create, person_enrolled, url
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +151,21 @@ def test_the_job_service_reads_in_english(world, jobs, client):
     assert [str(label) for _month, label in form.fields["month"].choices] == ["After 3 months", "After 6 months"]
     closed = client.post(url("vacancy_status", world, jobs.vacancy.pk), {"action": "close"}, follow=True)
     assert "Vacancy closed." in closed.content.decode()  # made when the module loads, yet in the reader's language
+
+
+def test_a_shortlisted_seeker_is_explained_in_the_language_of_whoever_reads_her_application(world, jobs, client):
+    fresh = services.seeker_create(
+        user=world.field_a,
+        data={"organization": world.org_a, "program": world.program_a, "education_level": "secondary",
+              "availability": "full_time", "participant": person_enrolled(world, "Maribel Alfa")},
+    )  # fmt: skip
+    client.force_login(world.field_a)  # proposes in Spanish
+    client.post(url("shortlist", world, jobs.vacancy.pk), {"seeker": fresh.pk})
+    application = jobs.vacancy.applications.get(seeker=fresh)
+    page = client.get(url("application_detail", world, application.pk)).content.decode()
+    assert "Nivel educativo: Secundaria completa." in page
+    world.field_a.language = "en"
+    world.field_a.save(update_fields=["language"])
+    client.cookies["django_language"] = "en"
+    page = client.get(url("application_detail", world, application.pk)).content.decode()
+    assert "Education: Secondary, complete." in page and "Nivel educativo" not in page
