@@ -87,7 +87,7 @@ class SeekerForm(forms.ModelForm):
         widgets = {"available_from": DateInput(), "notes": forms.Textarea(attrs={"rows": 3})}
         help_texts = {
             "cv": _("PDF o Word, hasta 5 MB."),
-            "share_contact": _("Solo con su consentimiento: el empleador verá su teléfono y correo."),
+            "share_contact": _("Solo con su consentimiento: el empleador verá su teléfono."),
         }
 
     def __init__(self, *args, program, people, **kwargs):

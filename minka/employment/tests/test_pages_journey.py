@@ -169,3 +169,9 @@ def test_a_shortlisted_seeker_is_explained_in_the_language_of_whoever_reads_her_
     client.cookies["django_language"] = "en"
     page = client.get(url("application_detail", world, application.pk)).content.decode()
     assert "Education: Secondary, complete." in page and "Nivel educativo" not in page
+
+
+def test_the_profile_form_promises_employers_only_what_the_portal_shows(world, jobs, client):
+    client.force_login(world.field_a)
+    page = client.get(url("seeker_edit", world, jobs.seeker.pk)).content.decode()
+    assert "el empleador verá su teléfono." in page and "teléfono y correo" not in page  # no e-mail on record
