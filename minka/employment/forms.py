@@ -114,7 +114,9 @@ class SeekerForm(forms.ModelForm):
 class SeekerFilterForm(forms.Form):
     q = forms.CharField(required=False, label=_("Nombre"))
     status = forms.ChoiceField(choices=[("", _("Todos")), *SeekerStatus.choices], required=False, label=_("Estado"))
-    skill = forms.ModelChoiceField(queryset=Skill.objects.none(), required=False, label=_("Habilidad"))
+    skill = forms.ModelChoiceField(
+        queryset=Skill.objects.none(), required=False, label=_("Habilidad"), empty_label=_("Todas")
+    )
 
     def __init__(self, *args, program, **kwargs):
         super().__init__(*args, **kwargs)
@@ -228,7 +230,9 @@ class VacancyFilterForm(forms.Form):
 class MatchFilterForm(forms.Form):
     """Filters on a vacancy's ranked seekers, for programs that target women and youth."""
 
-    territory = forms.ModelChoiceField(queryset=Territory.objects.none(), required=False, label=_("Territorio"))
+    territory = forms.ModelChoiceField(
+        queryset=Territory.objects.none(), required=False, label=_("Territorio"), empty_label=_("Todos")
+    )
     sex = forms.ChoiceField(
         choices=[("", _("Todos")), ("F", _("Mujeres")), ("M", _("Hombres"))], required=False, label=_("Sexo")
     )

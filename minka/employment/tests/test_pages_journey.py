@@ -175,3 +175,10 @@ def test_the_profile_form_promises_employers_only_what_the_portal_shows(world, j
     client.force_login(world.field_a)
     page = client.get(url("seeker_edit", world, jobs.seeker.pk)).content.decode()
     assert "el empleador verá su teléfono." in page and "teléfono y correo" not in page  # no e-mail on record
+
+
+def test_list_filters_start_at_everyone_not_at_dashes(world, jobs, client):
+    client.force_login(world.field_a)
+    matches = client.get(url("vacancy_matches", world, jobs.vacancy.pk)).context["form"]
+    seekers = client.get(url("seeker_list", world)).context["form"]
+    assert matches.fields["territory"].empty_label == "Todos" and seekers.fields["skill"].empty_label == "Todas"
