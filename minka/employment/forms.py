@@ -255,6 +255,17 @@ class MatchFilterForm(forms.Form):
 # Applications, placements, follow-ups --------------------------------------------------------------------------
 
 
+class ShortlistForm(forms.Form):
+    """One date for the whole list of matches: today, or the day a proposal written on paper was made."""
+
+    seeker = forms.IntegerField(min_value=1)
+    on_date = forms.DateField(widget=DateInput(), required=False, label=_("Preseleccionada/o el"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["on_date"].initial = timezone.localdate()
+
+
 class ApplicationStateForm(forms.Form):
     state = forms.ChoiceField(choices=ApplicationState.choices, label=_("Nuevo estado"))
     on_date = forms.DateField(widget=DateInput(), label=_("Fecha"))

@@ -21,6 +21,7 @@ from minka.employment.forms import (
     FollowUpForm,
     MatchFilterForm,
     PlacementForm,
+    ShortlistForm,
     VacancyFilterForm,
     VacancyForm,
 )
@@ -223,6 +224,7 @@ def vacancy_matches(request, slug, pk):
         "form": form,
         "matches": matches,
         "can_shortlist": _can_edit(user, vacancy) and vacancy.status in (VacancyStatus.DRAFT, VacancyStatus.OPEN),
+        "shortlist_form": ShortlistForm(),
     }
     if partial(request, "match-table"):
         return render(request, "employment/_match_table.html", context)
@@ -233,14 +235,22 @@ def vacancy_matches(request, slug, pk):
 @require_POST
 @login_required
 def shortlist(request, slug, pk):
-    """Puts a seeker on the vacancy's shortlist with her score and its explanation as they stand today."""
+    """Puts a seeker on the vacancy's shortlist with her score and its explanation as they stand today, dated
+    today or on the day the officer gives (a proposal made on paper and typed in later)."""
     user = request.user
     program = program_for(request, slug)
     vacancy = _vacancy(request, program, pk)
     _require_editor(user, vacancy)
     back = reverse("employment:vacancy_matches", args=[program.slug, vacancy.pk])
-    seeker_id = request.POST.get("seeker", "")
-    seeker = selectors.seekers_visible(user).filter(pk=int(seeker_id)).first() if seeker_id.isdigit() else None
+    form = ShortlistForm(request.POST)
+    if not form.is_valid():
+        if "on_date" in form.errors:
+            messages.error(request, _("La fecha de la preselección no es válida: %(error)s")
+                           % {"error": " ".join(form.errors["on_date"])})  # fmt: skip
+        else:
+            messages.error(request, _("Elija una persona de la lista."))
+        return redirect(back)
+    seeker = selectors.seekers_visible(user).filter(pk=form.cleaned_data["seeker"]).first()
     if seeker is None or seeker.program_id != program.pk:
         messages.error(request, _("Elija una persona de la lista."))
         return redirect(back)
@@ -252,6 +262,7 @@ def shortlist(request, slug, pk):
             seeker=seeker,
             score=match.score if match else None,
             explanation=match.explanation if match else None,
+            on_date=form.cleaned_data["on_date"],
         )
     except ApplicationError as error:
         messages.error(request, error.message)

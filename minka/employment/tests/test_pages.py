@@ -255,6 +255,51 @@ def test_shortlisting_keeps_the_score_and_its_explanation(world, jobs, client):
     assert "Maribel Alfa" in page and "Por qué" in page
 
 
+def test_a_proposal_made_on_paper_is_dated_on_its_day_so_its_hire_and_follow_ups_can_follow(world, jobs, client):
+    client.force_login(world.field_a)
+    fresh = services.seeker_create(
+        user=world.field_a,
+        data={"organization": world.org_a, "program": world.program_a, "education_level": "technical",
+              "availability": "full_time", "participant": person_enrolled(world, "Maribel Alfa"),
+              "skills": [jobs.cooking]},
+    )  # fmt: skip
+    page = client.get(url("vacancy_matches", world, jobs.vacancy.pk)).content.decode()
+    assert 'name="on_date"' in page and f'name="seeker" value="{fresh.pk}"' in page
+    months_ago = datetime.date.today() - datetime.timedelta(days=220)
+    client.post(url("shortlist", world, jobs.vacancy.pk), {"seeker": fresh.pk, "on_date": months_ago.isoformat()})
+    application = Application.objects.get(vacancy=jobs.vacancy, seeker=fresh)
+    assert application.proposed_on == months_ago
+    client.post(url("application_state", world, application.pk), {"state": "applied", "on_date": months_ago})
+    client.post(
+        url("placement_create", world, application.pk),
+        {"start_date": months_ago + datetime.timedelta(days=7), "wage": "1130.00", "contract_type": "fixed_term",
+         "hours_per_week": "48"},
+    )  # fmt: skip
+    placement = Placement.objects.get(application=application)
+    client.post(
+        url("follow_up_create", world, placement.pk),
+        {"month": "6", "done_on": datetime.date.today(), "still_working": "on", "wage": "1200"},
+    )
+    assert FollowUp.objects.get(placement=placement).month == 6
+
+
+def test_a_proposal_dated_tomorrow_or_junk_is_a_message_and_nothing_is_saved(world, jobs, client):
+    client.force_login(world.field_a)
+    fresh = services.seeker_create(
+        user=world.field_a,
+        data={"organization": world.org_a, "program": world.program_a, "education_level": "technical",
+              "availability": "full_time", "participant": person_enrolled(world, "Maribel Alfa")},
+    )  # fmt: skip
+    before = Application.objects.count()
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    for day, message in ((tomorrow.isoformat(), "futuro"), ("31/02/2025", "no es válida")):
+        response = client.post(
+            url("shortlist", world, jobs.vacancy.pk), {"seeker": fresh.pk, "on_date": day}, follow=True
+        )
+        assert response.status_code == 200 and message in response.content.decode()
+    assert Application.objects.count() == before
+
+
 def test_shortlisting_junk_is_a_message_not_a_500(world, jobs, client):
     client.force_login(world.field_a)
     before = Application.objects.count()
