@@ -6,9 +6,26 @@ from django.utils.translation import gettext_lazy as _
 
 from minka.network.models import Organization, OrganizationKind, Site, SiteKind, Territory, TerritoryLevel
 
+# What the picker puts in the box: "Urcos, Quispicanchi, Cusco (081201)", the name to read and the code to keep.
+CHOSEN_DISTRICT = re.compile(r"\((\d{6})\)\s*$")
+
+
+def district_label(district: Territory) -> str:
+    return f"{district.path} ({district.code})"
+
+
+def chosen_code(value: str) -> str:
+    """The ubigeo in what the box holds: a bare 6-digit code, or the code at the end of a chosen district's label."""
+    value = value.strip()
+    if re.fullmatch(r"\d{6}", value):
+        return value
+    chosen = CHOSEN_DISTRICT.search(value)
+    return chosen.group(1) if chosen else ""
+
 
 class DistrictInput(forms.TextInput):
-    """A text box for a district's ubigeo that suggests districts by name or code as one types (HTMX + datalist).
+    """A text box for a district that suggests districts by name or code as one types (HTMX + datalist). A district
+    chosen shows as its name, province and department with the ubigeo after it, never as the bare code.
 
     Without JavaScript it is still a plain box that takes the 6-digit code or an unambiguous district name.
     """
@@ -23,9 +40,11 @@ class DistrictInput(forms.TextInput):
         current = None
         if isinstance(value, Territory):
             current = value
-        elif value and re.fullmatch(r"\d{6}", str(value)):
-            current = Territory.objects.select_related("parent__parent").filter(code=value).first()
+        elif value and (code := chosen_code(str(value))):
+            current = Territory.objects.select_related("parent__parent").filter(code=code).first()
         context["widget"]["current"] = current
+        if current is not None:
+            context["widget"]["value"] = district_label(current)
         return context
 
 
@@ -48,6 +67,8 @@ class DistrictField(forms.ModelChoiceField):
 
     def to_python(self, value):
         value = (value or "").strip() if isinstance(value, str) else value
+        if isinstance(value, str) and CHOSEN_DISTRICT.search(value):
+            value = chosen_code(value)
         if isinstance(value, str) and value and not value.isdigit():
             # "Urcos" or "Urcos — Quispicanchi, Cusco" (what some phones paste from the list).
             name = value.split("—")[0].strip()

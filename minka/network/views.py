@@ -16,6 +16,7 @@ from minka.network.forms import (
     SiteFilterForm,
     SiteForm,
     TerritorySearchForm,
+    chosen_code,
 )
 from minka.network.models import TerritoryLevel
 
@@ -192,4 +193,5 @@ def territory_detail(request, code):
 def district_search(request):
     """HTMX: the `<option>`s of the districts matching what was typed (by name or ubigeo)."""
     query = request.GET.get("q") or request.GET.get("district") or ""
+    query = chosen_code(query) or query  # a district just chosen: keep offering it, not an empty list
     return render(request, "network/_district_options.html", {"districts": selectors.district_search(query=query)})

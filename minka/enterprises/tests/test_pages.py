@@ -218,7 +218,7 @@ class TestCreateAndEdit:
     def test_edit_changes_stage_with_its_date_and_audit(self, world, login, enterprise_a):
         client = login(world.field_a)
         form = body(client.get(reverse("enterprise_edit", args=[enterprise_a.pk])))
-        assert 'value="081201"' in form and 'name="organization"' not in form
+        assert 'value="Urcos, Quispicanchi, Cusco (081201)"' in form and 'name="organization"' not in form
         response = client.post(
             reverse("enterprise_edit", args=[enterprise_a.pk]),
             enterprise_form(

@@ -23,10 +23,11 @@ def test_site_form_district_picker_on_a_phone(world, page):
     page.fill("#id_name", "CDE Andahuaylillas")
     page.select_option("#id_kind", "business_centre")
     page.locator("#id_district").press_sequentially("andah")
-    option = page.locator('#id_district-options option[value="081202"]')
+    chosen = "Andahuaylillas, Quispicanchi, Cusco (081202)"
+    option = page.locator(f'#id_district-options option[value="{chosen}"]')
     option.wait_for(state="attached")
     assert option.text_content() == "Andahuaylillas, Quispicanchi, Cusco"
-    page.fill("#id_district", "081202")
+    page.fill("#id_district", chosen)  # what picking the option puts in the box: the name, not a bare code
     # Nothing on the page is wider than the phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.click("#main form button[type=submit]")

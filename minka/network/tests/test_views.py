@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from minka.audit.models import AuditEvent
+from minka.network.forms import OrganizationForm
 from minka.network.models import Organization, Site
 from minka.testing import OrganizationFactory
 
@@ -121,6 +122,16 @@ def test_organization_create_by_a_network_admin_shows_the_new_organization(world
     assert response["Location"] == reverse("organization_detail", args=["gamma-peru"])
     body = client.get(response["Location"]).content.decode()
     assert "Asociación Gamma Perú" in body and "Andahuaylillas, Quispicanchi, Cusco" in body
+
+
+def test_a_district_chosen_from_the_list_is_saved_by_its_code_and_shown_by_its_name(world, login):
+    client = login(world.coordinator_a)
+    chosen = "Urcos, Quispicanchi, Cusco (081201)"
+    client.post(reverse("organization_create"), organization_data(district=chosen))
+    organization = Organization.objects.get(slug="gamma-peru")
+    assert organization.district_id == "081201"
+    box = str(OrganizationForm(instance=organization)["district"])  # as the edit page shows it again
+    assert f'value="{chosen}"' in box and 'value="081201"' not in box
 
 
 def test_organization_create_takes_a_district_by_its_name(world, login):
@@ -356,9 +367,12 @@ def test_territory_detail_shows_reference_values(world, login):
 def test_district_search_returns_options_by_name_or_code(world, login):
     client = login(world.field_a)
     body = client.get(reverse("district_search"), {"q": "urc"}).content.decode()
-    assert '<option value="081201">Urcos, Quispicanchi, Cusco</option>' in body
+    assert '<option value="Urcos, Quispicanchi, Cusco (081201)">Urcos, Quispicanchi, Cusco</option>' in body
     body = client.get(reverse("district_search"), {"district": "0812"}).content.decode()
-    assert 'value="081201"' in body and 'value="081202"' in body and 'value="0812"' not in body
+    assert "(081201)" in body and "(081202)" in body and "(0812)" not in body
+    # Once chosen, the box holds the label: the list keeps offering that district instead of emptying
+    body = client.get(reverse("district_search"), {"q": "Urcos, Quispicanchi, Cusco (081201)"}).content.decode()
+    assert body.count("<option") == 1 and "(081201)" in body
     assert client.get(reverse("district_search"), {"q": ""}).content.decode().strip() == ""
 
 

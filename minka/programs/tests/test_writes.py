@@ -463,7 +463,7 @@ class TestInitiatives:
         assert initiative.territory_id == "081201" and initiative.project is None
         assert events("initiative", "create").filter(object_id=str(initiative.pk)).exists()
         form = client.get(reverse("initiative_edit", args=[initiative.pk])).content.decode()
-        assert 'value="081201"' in form and "Urcos, Quispicanchi, Cusco" in form
+        assert 'value="Urcos, Quispicanchi, Cusco (081201)"' in form
 
     def test_a_district_may_be_named_instead_of_coded(self, world, login):
         response = login(world.coordinator_a).post(
