@@ -13,7 +13,7 @@ from minka.core.errors import ApplicationError
 from minka.core.pages import form_add_error, paginate
 from minka.employment import selectors, services
 from minka.employment.forms import ContactForm, EmployerForm, PortalLoginForm
-from minka.employment.models import Employer, VacancyStatus
+from minka.employment.models import ApplicationState, Employer, VacancyStatus
 from minka.employment.views_common import can_run, crumbs, form_page, program_for, require_runner, service_organization
 
 
@@ -89,7 +89,8 @@ def employer_detail(request, slug, pk):
             "employer": employer,
             "contacts": employer.contacts.select_related("user"),
             "vacancies": employer.vacancies.annotate(
-                shortlisted=Count("applications", filter=Q(applications__state="proposed"))
+                shortlisted=Count("applications", filter=Q(applications__state=ApplicationState.PROPOSED)),
+                hired=Count("applications", filter=Q(applications__state=ApplicationState.HIRED)),
             ),
             "can_edit": services.employment_can_edit(
                 user, organization_id=employer.organization_id, program_id=program.pk

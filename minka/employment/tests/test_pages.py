@@ -408,6 +408,8 @@ def test_employer_page_lists_contacts_and_vacancies_and_gives_a_portal_login(wor
     client.force_login(world.field_a)
     page = client.get(url("employer_detail", world, jobs.employer.pk)).content.decode()
     assert "Rosa Gerente" in page and "Ayudante de cocina" in page and "Dar acceso al portal" in page
+    assert "1 preseleccionada/o · 0 de 2 puestos cubiertos" in page  # the kitchen job, still open
+    assert "0 preseleccionadas/os · 1 de 1 puestos cubiertos" in page  # the cashier's, filled by its hire
     client.post(
         url("contact_login", world, jobs.contact.pk), {"username": "rosa.hotel", "password": "una-clave-larga-2026"}
     )
