@@ -939,11 +939,41 @@ def placement_create(
     audit_update(actor=user, instance=application, before=before, **scope)
     _event(user=user, application=application, state=ApplicationState.HIRED, on_date=on_date, note=note)
     _seeker_status(user=user, seeker=application.seeker, status=SeekerStatus.PLACED)
+    _withdraw_the_rest(
+        user=user,
+        seeker=application.seeker,
+        on_date=on_date,
+        note=_("Contratada/o en «%(title)s».") % {"title": locked_vacancy.title},
+        keep=application,
+    )
     if hires + 1 >= locked_vacancy.positions:
         before = record_snapshot(locked_vacancy, m2m=VACANCY_M2M)
         record_save(locked_vacancy, {"status": VacancyStatus.FILLED})
         _audit_vacancy_update(user, locked_vacancy, before)
     return placement
+
+
+def _withdraw_the_rest(*, user, seeker: JobSeeker, on_date: datetime.date, note: str, keep=None) -> None:
+    """Once she has work, her other applications still in process are closed as withdrawn, with the reason, so no
+    employer's list keeps offering someone who is no longer looking. Each is dated on the hire or on its own last
+    step, whichever is later (a step never goes back in time)."""
+    open_states = (ApplicationState.PROPOSED, ApplicationState.APPLIED, ApplicationState.INTERVIEWED)
+    others = Application.objects.filter(seeker=seeker, state__in=open_states).exclude(pk=getattr(keep, "pk", None))
+    for other in others.order_by("pk"):
+        other = _application_locked(other)
+        last = other.events.order_by("-on", "-pk").values_list("on", flat=True).first()
+        day = max(filter(None, (on_date, last)))
+        vacancy = other.vacancy
+        before = record_snapshot(other)
+        record_save(other, {"state": ApplicationState.WITHDREW, STATE_DATE_FIELD[ApplicationState.WITHDREW]: day})
+        audit_update(
+            actor=user,
+            instance=other,
+            before=before,
+            organization=vacancy.employer.organization,
+            program=vacancy.program,
+        )
+        _event(user=user, application=other, state=ApplicationState.WITHDREW, on_date=day, note=note)
 
 
 def _seeker_status(*, user, seeker: JobSeeker, status: str) -> None:
@@ -977,6 +1007,7 @@ def self_employment_create(*, user, seeker: JobSeeker, data: dict) -> SelfEmploy
     self_employment = record_save(SelfEmployment(seeker=seeker), values)
     audit_create(actor=user, instance=self_employment, organization=seeker.organization, program=seeker.program)
     _seeker_status(user=user, seeker=seeker, status=SeekerStatus.SELF_EMPLOYED)
+    _withdraw_the_rest(user=user, seeker=seeker, on_date=values["started_on"], note=_("Empezó su propio negocio."))
     return self_employment
 
 

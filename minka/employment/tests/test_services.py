@@ -463,6 +463,38 @@ def test_hire_records_the_placement_and_fills_the_vacancy_at_its_last_position(w
     )
 
 
+def test_a_hire_closes_her_other_applications_as_withdrawn_with_the_reason(world, jobs):
+    officer = world.field_a
+    kitchen = services.vacancy_create(user=officer, data=vacancy_data(jobs.employer, title="Ayudante de cocina"))
+    services.vacancy_publish(user=officer, vacancy=kitchen)
+    waiting = services.shortlist_add(user=officer, vacancy=kitchen, seeker=jobs.rosa, on_date=days_ago(199))
+    later = applied(world, jobs.vacancy, jobs.juana, days=120)
+    services.application_move(user=officer, application=later, state="interviewed", on_date=days_ago(100))
+    juana_elsewhere = applied(world, kitchen, jobs.juana)
+    services.placement_create(
+        user=officer, application=applied(world, jobs.vacancy, jobs.rosa), start_date=days_ago(190), wage=1200,
+        on_date=days_ago(195),
+    )  # fmt: skip
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.decided_on) == ("withdrew", days_ago(195))
+    assert waiting.events.latest("pk").note == "Contratada/o en «Recepcionista»."
+    # Juana's hire in the kitchen is dated before her interview for the other job: that one closes on its own date
+    services.placement_create(
+        user=officer, application=juana_elsewhere, start_date=days_ago(190), wage=1200, on_date=days_ago(195)
+    )
+    later.refresh_from_db()
+    assert (later.state, later.decided_on) == ("withdrew", days_ago(100))
+    assert Application.objects.filter(state="hired").count() == 2
+
+
+def test_starting_her_own_business_closes_her_applications_in_process(world, jobs):
+    waiting = applied(world, jobs.vacancy, jobs.juana)
+    services.self_employment_create(user=world.field_a, seeker=jobs.juana, data={"started_on": days_ago(9)})
+    waiting.refresh_from_db()
+    assert (waiting.state, waiting.decided_on) == ("withdrew", days_ago(9))
+    assert waiting.events.latest("pk").note == "Empezó su propio negocio."
+
+
 def test_hiring_more_people_than_positions_is_refused(world, jobs):
     services.vacancy_update(user=world.field_a, vacancy=jobs.vacancy, data={"positions": 1})
     first, second = applied(world, jobs.vacancy, jobs.rosa), applied(world, jobs.vacancy, jobs.juana)
