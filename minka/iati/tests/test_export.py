@@ -198,6 +198,15 @@ def test_the_download_for_a_member_and_404_for_outsiders(program, world, login):
         assert login(outsider).get(url).status_code == 404
 
 
+def test_a_missing_identifier_is_a_message_that_says_where_to_register_it(world, login):
+    url = reverse("program_iati", kwargs={"slug": world.program_b.slug})
+    edit = reverse("organization_edit", kwargs={"slug": world.org_b.slug})
+    page = login(world.admin_b).get(url, follow=True).content.decode()
+    assert "identificador IATI" in page and f'<a href="{edit}">' in page  # she may edit the catalyst
+    page = login(world.coordinator_b).get(url, follow=True).content.decode()
+    assert edit not in page and f"Pídalo a un administrador de {world.org_b.name} o de la red" in page
+
+
 @pytest.fixture
 def demo(db):
     from minka.demo.loader import demo_load
