@@ -93,6 +93,8 @@ class Pull(TimeStampedModel):
     )
     source = models.CharField(_("origen"), max_length=10, choices=PullSource.choices, default=PullSource.SERVER)
     file_name = models.CharField(_("archivo"), max_length=255, blank=True)
+    # An uploaded export waiting for the task queue; deleted once read, as it carries people's data in clear.
+    file = models.FileField(_("exportación por importar"), upload_to="submissions/uploads/%Y/", blank=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
         verbose_name=_("pedido por"), help_text=_("Vacío cuando lo trajo el horario."),
@@ -116,6 +118,11 @@ class Pull(TimeStampedModel):
 
     def __str__(self):
         return f"{self.connection} · {self.started_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def running(self) -> bool:
+        """Waiting on the task queue or under way: its counts are still growing."""
+        return self.finished_at is None
 
 
 class SubmissionStatus(models.TextChoices):

@@ -10,6 +10,7 @@ connection; what came in before the error stays, complete, and the next pull goe
 import hashlib
 import json
 
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +27,7 @@ CONNECTION_FIELDS = (
     "enabled", "pull_every_hours",
 )  # fmt: skip
 SECRET_FIELDS = {"secret_sealed"}
+PROGRESS_EVERY = 20
 
 
 def _audited(connection: ServerConnection) -> dict:
@@ -209,6 +211,12 @@ def _run(connection: ServerConnection, pull: Pull, rows, user) -> Pull:
         for row, got in rows:
             pull.received += 1
             counts[_take(connection, pull, row, got, user, batches)] += 1
+            if pull.received % PROGRESS_EVERY == 0:
+                # The connection's page shows a long pull's counts growing while it runs.
+                Pull.objects.filter(pk=pull.pk).update(
+                    received=pull.received, imported=counts["imported"], failed=counts["failed"],
+                    already=counts["already"],
+                )  # fmt: skip
     except clients.ServerError as error:
         pull.error = str(error)
     batches.close()
@@ -218,9 +226,18 @@ def _run(connection: ServerConnection, pull: Pull, rows, user) -> Pull:
     return pull
 
 
+def pull_waiting(*, connection: ServerConnection, user=None) -> Pull:
+    """A pull from the server, recorded before the task queue runs it (`pull_run`), so its page shows it coming."""
+    return Pull.objects.create(connection=connection, started_by=user, source=PullSource.SERVER)
+
+
 def pull(*, connection: ServerConnection, user=None) -> Pull:
     """Brings in the connection's new submissions from its server and retries the ones that failed before."""
-    started = Pull.objects.create(connection=connection, started_by=user, source=PullSource.SERVER)
+    return pull_run(pull_waiting(connection=connection, user=user))
+
+
+def pull_run(started: Pull) -> Pull:
+    connection, user = started.connection, started.started_by
     done = _run(connection, started, _fetch(connection), user)
     connection.last_pulled_at = done.finished_at
     if done.error:
@@ -231,10 +248,39 @@ def pull(*, connection: ServerConnection, user=None) -> Pull:
     return done
 
 
+def _upload_pull(connection: ServerConnection, user, name: str) -> Pull:
+    return Pull.objects.create(connection=connection, started_by=user, source=PullSource.UPLOAD, file_name=name[:255])
+
+
 def upload(*, connection: ServerConnection, user, name: str, data: bytes) -> Pull:
     """Brings in the submissions of a Kobo export file (JSON, CSV or XLSX), exactly as a pull would."""
-    rows = exports.read_export(name, data)
-    started = Pull.objects.create(
-        connection=connection, started_by=user, source=PullSource.UPLOAD, file_name=name[:255]
-    )
+    return upload_rows(connection=connection, user=user, name=name, rows=exports.read_export(name, data))
+
+
+def upload_rows(*, connection: ServerConnection, user, name: str, rows: list[dict]) -> Pull:
+    """The submissions of an export already read (`exports.read_export`)."""
+    started = _upload_pull(connection, user, name)
     return _run(connection, started, _parsed(rows, received.from_kobo), user)
+
+
+def upload_waiting(*, connection: ServerConnection, user, name: str, data: bytes) -> Pull:
+    """An export kept for the task queue (`upload_run`): a long one takes minutes, longer than a page should hang.
+    The caller has read it once already, so a file that cannot be read was refused before anything was kept."""
+    started = _upload_pull(connection, user, name)
+    safe = "".join(char if char.isalnum() or char in ".-_" else "_" for char in name)[-80:]
+    started.file.save(f"{started.pk}-{safe}", ContentFile(data), save=True)
+    return started
+
+
+def upload_run(started: Pull) -> Pull:
+    """Imports a kept export, then deletes the file: what it carried now lives in the records it made."""
+    with started.file.open("rb") as kept:
+        data = kept.read()
+    try:
+        rows = exports.read_export(started.file_name, data)
+    except ApplicationError as error:
+        rows, started.error = [], error.message
+    done = _run(started.connection, started, _parsed(rows, received.from_kobo), started.started_by)
+    done.file.delete(save=False)
+    Pull.objects.filter(pk=done.pk).update(file="")
+    return done

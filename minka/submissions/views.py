@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 
 from minka.core.errors import ApplicationError
 from minka.core.pages import form_add_error, paginate
-from minka.submissions import selectors, services
+from minka.submissions import selectors, services, tasks
 from minka.submissions.forms import FORM_LABELS, ConnectionForm, UploadForm
 from minka.submissions.models import ServerConnection
 
@@ -89,10 +89,14 @@ def connection_detail(request, slug, pk):
         "crumbs": _crumbs(organization),
         **paginate(request, selectors.pulls_of(connection=connection), per_page=20),
     }
+    context["running"] = any(pull.running for pull in context["page_obj"])
     return render(request, "submissions/connection_detail.html", context)
 
 
 def _report(request, done):
+    if done.running:
+        messages.info(request, _("Los envíos están entrando; esta página muestra el avance."))
+        return
     if done.error:
         messages.error(request, done.error)
     counts = {"new": done.imported, "failed": done.failed, "already": done.already}
@@ -104,7 +108,7 @@ def _report(request, done):
 def connection_pull(request, slug, pk):
     organization = selectors.organization_get(user=request.user, slug=slug)
     connection = selectors.connection_get(organization=organization, pk=pk)
-    _report(request, services.pull(connection=connection, user=request.user))
+    _report(request, tasks.pull_queue(connection=connection, user=request.user))
     return redirect(_detail_url(connection))
 
 
@@ -116,7 +120,7 @@ def connection_upload(request, slug, pk):
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            done = services.upload(connection=connection, user=request.user, name=upload.name, data=upload.read())
+            done = tasks.upload_or_queue(connection=connection, user=request.user, name=upload.name, data=upload.read())
         except ApplicationError as error:
             form_add_error(form, error)
         else:

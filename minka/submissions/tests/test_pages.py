@@ -2,6 +2,7 @@
 with their reasons; the token never shown back. Staff who are not admins get a 404 like outsiders."""
 
 import json
+from io import StringIO
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,6 +19,11 @@ from minka.submissions.tests.conftest import answers, kobo_submission
 pytestmark = pytest.mark.django_db
 
 
+def run_queue():
+    call_command("db_worker", "--batch", stdout=StringIO(), stderr=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)  # the task worker needs real transactions (it closes connections)
 def test_an_admin_creates_a_connection_pulls_and_sees_the_failures(world, login, servers):
     client = login(world.admin_a)
     url = reverse("submissions:connection_create", args=[world.org_a.slug])
@@ -38,7 +44,14 @@ def test_an_admin_creates_a_connection_pulls_and_sees_the_failures(world, login,
     ]
     response = client.post(reverse("submissions:connection_pull", args=[world.org_a.slug, connection.pk]), follow=True)
     body = response.content.decode()
-    assert "1 nuevos importados, 1 fallidos, 0 ya estaban." in body
+    assert (
+        "esta página muestra el avance" in body and "en curso: 0 recibidos" in body and 'hx-trigger="every 2s"' in body
+    )
+    assert not Participant.objects.exists()  # on the queue, not in the request
+    run_queue()
+    body = client.get(detail).content.decode()
+    assert "en curso" not in body and 'hx-trigger="every 2s"' not in body
+    assert '<td class="num">1</td>' in body  # one new, one failed
     assert "Versión «0000000000» del formulario desconocida" in body
     assert Participant.objects.filter(given_names="Desde la página").count() == 1
 
@@ -62,6 +75,28 @@ def test_an_upload_from_the_page(world, login, kobo):
     assert "1 nuevos importados, 0 fallidos, 0 ya estaban." in response.content.decode()
     response = client.post(url, {"file": SimpleUploadedFile("export.pdf", b"%PDF")})
     assert response.status_code == 200 and "JSON, CSV o XLSX" in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_long_export_goes_through_the_queue_and_its_file_is_deleted_once_read(world, login, kobo, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    client = login(world.admin_a)
+    url = reverse("submissions:connection_upload", args=[world.org_a.slug, kobo.pk])
+    count = tasks.BACKGROUND_SUBMISSIONS + 5
+    export = json.dumps([kobo_submission(n, answers(f"Larga {n}", f"45{n:06d}")) for n in range(count)]).encode()
+    response = client.post(url, {"file": SimpleUploadedFile("semana.json", export)}, follow=True)
+    assert "esta página muestra el avance" in response.content.decode()
+    pull = kobo.pulls.get()
+    assert pull.running and pull.file and not Participant.objects.exists()
+    kept = tmp_path / pull.file.name
+    assert kept.exists()
+    run_queue()
+    pull.refresh_from_db()
+    assert (pull.running, pull.received, pull.imported, pull.failed) == (False, count, count, 0)
+    assert not pull.file and not kept.exists()  # people's data in clear is not left lying on the disk
+    assert Participant.objects.filter(given_names__startswith="Larga").count() == count
+    body = client.get(reverse("submissions:connection_detail", args=[world.org_a.slug, kobo.pk])).content.decode()
+    assert f'<td class="num">{count}</td>' in body and "en curso" not in body
 
 
 @pytest.mark.parametrize("member", ["field_a", "credit_a", "coordinator_a"])
