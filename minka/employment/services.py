@@ -296,7 +296,7 @@ def skill_create(*, user, program, name: str) -> Skill:
 
 @transaction.atomic
 def skill_rename(*, user, skill: Skill, name: str) -> Skill:
-    skill = Skill.objects.select_for_update().select_related("program").get(pk=skill.pk)
+    skill = Skill.objects.select_for_update(of=("self",)).select_related("program").get(pk=skill.pk)
     _require_program_manager(user, skill.program)
     name = _name(name)
     _check_skill_name_free(skill.program, name, exclude_pk=skill.pk)
@@ -307,7 +307,7 @@ def skill_rename(*, user, skill: Skill, name: str) -> Skill:
 
 
 def _skill_set_active(*, user, skill: Skill, is_active: bool) -> Skill:
-    skill = Skill.objects.select_for_update().select_related("program").get(pk=skill.pk)
+    skill = Skill.objects.select_for_update(of=("self",)).select_related("program").get(pk=skill.pk)
     _require_program_manager(user, skill.program)
     if skill.is_active == is_active:
         return skill
@@ -393,7 +393,9 @@ def seeker_create(*, user, data: dict) -> JobSeeker:
 def seeker_update(*, user, seeker: JobSeeker, data: dict) -> JobSeeker:
     """Changes a profile. Its status may be set to active or inactive here; placed and self-employed are set by a
     placement and a self-employment."""
-    seeker = JobSeeker.objects.select_for_update().select_related("organization", "program").get(pk=seeker.pk)
+    seeker = (
+        JobSeeker.objects.select_for_update(of=("self",)).select_related("organization", "program").get(pk=seeker.pk)
+    )
     _require_editor(user, organization_id=seeker.organization_id, program_id=seeker.program_id)
     if "status" in data and data["status"] not in (SeekerStatus.ACTIVE, SeekerStatus.INACTIVE):
         raise _invalid(
@@ -472,7 +474,9 @@ def employer_create(*, user, data: dict) -> Employer:
 
 @transaction.atomic
 def employer_update(*, user, employer: Employer, data: dict) -> Employer:
-    employer = Employer.objects.select_for_update().select_related("organization", "program").get(pk=employer.pk)
+    employer = (
+        Employer.objects.select_for_update(of=("self",)).select_related("organization", "program").get(pk=employer.pk)
+    )
     _require_editor(user, organization_id=employer.organization_id, program_id=employer.program_id)
     before = record_snapshot(employer)
     record_save(employer, _employer_values(data, EMPLOYER_UPDATE_FIELDS))
@@ -503,7 +507,7 @@ def contact_create(*, user, employer: Employer, data: dict) -> EmployerContact:
 
 @transaction.atomic
 def contact_update(*, user, contact: EmployerContact, data: dict) -> EmployerContact:
-    contact = EmployerContact.objects.select_for_update().select_related("employer").get(pk=contact.pk)
+    contact = EmployerContact.objects.select_for_update(of=("self",)).select_related("employer").get(pk=contact.pk)
     employer = contact.employer
     _require_editor(user, organization_id=employer.organization_id, program_id=employer.program_id)
     before = record_snapshot(contact)
@@ -519,7 +523,7 @@ def contact_login_grant(*, user, contact: EmployerContact, username: str, site_u
     """A login for an employer's contact: a user with no membership in any organization, so every page but the
     employer portal answers as for an outsider. She chooses her password from an e-mailed link (the demo passes
     one instead)."""
-    contact = EmployerContact.objects.select_for_update().select_related("employer").get(pk=contact.pk)
+    contact = EmployerContact.objects.select_for_update(of=("self",)).select_related("employer").get(pk=contact.pk)
     employer = contact.employer
     _require_editor(user, organization_id=employer.organization_id, program_id=employer.program_id)
     if contact.user_id is not None:
@@ -616,8 +620,16 @@ def vacancy_create(*, user, data: dict) -> Vacancy:
     return vacancy
 
 
+# Every lock here takes the row itself only (`of=("self",)`): the rows joined for reading (an employer, her
+# organization, the program) stay free, or two hires for one employer would lock each other through it.
+
+
 def _vacancy_locked(vacancy: Vacancy) -> Vacancy:
-    return Vacancy.objects.select_for_update().select_related("employer__organization", "program").get(pk=vacancy.pk)
+    return (
+        Vacancy.objects.select_for_update(of=("self",))
+        .select_related("employer__organization", "program")
+        .get(pk=vacancy.pk)
+    )
 
 
 def _audit_vacancy_update(user, vacancy: Vacancy, before: dict) -> None:
@@ -768,7 +780,7 @@ def shortlist_add(
         )
     if not _seeker_visible(user, seeker):
         raise _invalid(_("No encontramos a esa persona en el servicio de empleo."), "seeker")
-    seeker = JobSeeker.objects.select_for_update().select_related("participant").get(pk=seeker.pk)
+    seeker = JobSeeker.objects.select_for_update(of=("self",)).select_related("participant").get(pk=seeker.pk)
     if seeker.program_id != vacancy.program_id:
         raise _invalid(_("La persona busca empleo en otro programa."), "seeker")
     if seeker.status != SeekerStatus.ACTIVE:
@@ -815,7 +827,7 @@ def _snapshot(explanation) -> dict | list:
 
 def _application_locked(application: Application) -> Application:
     return (
-        Application.objects.select_for_update()
+        Application.objects.select_for_update(of=("self",))
         .select_related("vacancy__employer__organization", "vacancy__program", "seeker")
         .get(pk=application.pk)
     )
@@ -885,8 +897,13 @@ def placement_create(
             "application",
             _("Obligatorio."),
         )
-    # Lock the vacancy before its application (always in this order), so two hires cannot both take its last post.
+    # Lock the vacancy, then the person, then her application (always in this order): two hires cannot both take the
+    # vacancy's last post, and two hires of one person into two vacancies queue on her instead of deadlocking on each
+    # other's applications (the hire closes her other applications); the second then finds its application withdrawn.
     locked_vacancy = _vacancy_locked(Vacancy(pk=application.vacancy_id))
+    list(
+        JobSeeker.objects.select_for_update(of=("self",)).filter(pk=application.seeker_id).values_list("pk", flat=True)
+    )
     application = _application_locked(application)
     _require_editor(user, organization_id=locked_vacancy.employer.organization_id, program_id=locked_vacancy.program_id)
     if vacancy is not None and vacancy.pk != locked_vacancy.pk:
@@ -977,7 +994,9 @@ def _withdraw_the_rest(*, user, seeker: JobSeeker, on_date: datetime.date, note:
 
 
 def _seeker_status(*, user, seeker: JobSeeker, status: str) -> None:
-    seeker = JobSeeker.objects.select_for_update().select_related("organization", "program").get(pk=seeker.pk)
+    seeker = (
+        JobSeeker.objects.select_for_update(of=("self",)).select_related("organization", "program").get(pk=seeker.pk)
+    )
     if seeker.status == status:
         return
     before = record_snapshot(seeker)
@@ -1031,10 +1050,14 @@ def follow_up_record(
     if (placement is None) == (self_employment is None):
         raise ApplicationError(_("Un seguimiento es de una colocación o de un autoempleo."))
     if placement is not None:
-        parent = Placement.objects.select_for_update().select_related("application__seeker").get(pk=placement.pk)
+        parent = (
+            Placement.objects.select_for_update(of=("self",)).select_related("application__seeker").get(pk=placement.pk)
+        )
         seeker, start, key = parent.application.seeker, parent.start_date, {"placement": parent}
     else:
-        parent = SelfEmployment.objects.select_for_update().select_related("seeker").get(pk=self_employment.pk)
+        parent = (
+            SelfEmployment.objects.select_for_update(of=("self",)).select_related("seeker").get(pk=self_employment.pk)
+        )
         seeker, start, key = parent.seeker, parent.started_on, {"self_employment": parent}
     _require_editor(user, organization_id=seeker.organization_id, program_id=seeker.program_id)
     if month not in FOLLOW_UP_MONTHS:
@@ -1085,7 +1108,9 @@ def seeker_personal_data_erase(*, user, participant) -> int:
     if not access.person_can_edit(user, participant):
         raise PermissionDenied(_("No tiene permiso para anonimizar a esta persona."))
     seekers = list(
-        JobSeeker.objects.select_for_update().select_related("organization", "program").filter(participant=participant)
+        JobSeeker.objects.select_for_update(of=("self",))
+        .select_related("organization", "program")
+        .filter(participant=participant)
     )
     for seeker in seekers:
         experience_ids = [str(pk) for pk in seeker.experiences.values_list("pk", flat=True)]
