@@ -184,6 +184,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("MINKA_FROM_EMAIL", "minka@localhost")
 
 # Keeps the API token hash keyed by something that is not stored beside the hashes.
 MINKA_TOKEN_PEPPER = SECRET_KEY
+# Days an uploaded import file is kept once its import has ended (minka.imports.retention).
+MINKA_IMPORT_FILES_DAYS = int(os.environ.get("MINKA_IMPORT_FILES_DAYS", "90"))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False

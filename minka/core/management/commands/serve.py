@@ -44,6 +44,7 @@ class Command(BaseCommand):
         worker = None if no_worker else self.start_worker()
         nightly = None if no_worker else self.start_nightly()
         pulls = None if no_worker else self.start_submission_pulls()
+        purges = None if no_worker else self.start_import_files_purge()
         # Ctrl-C stops waitress with KeyboardInterrupt; SIGTERM (a service manager's stop) does the same.
         signal.signal(signal.SIGTERM, interrupt)
         try:
@@ -57,6 +58,8 @@ class Command(BaseCommand):
                 nightly.set()
             if pulls is not None:
                 pulls.set()
+            if purges is not None:
+                purges.set()
             if worker is not None:
                 self.stop_worker(worker)
             self.stdout.write(_("Minka se detuvo."))
@@ -96,6 +99,12 @@ class Command(BaseCommand):
         from minka.submissions import schedule
 
         return schedule.start()
+
+    def start_import_files_purge(self):
+        # Uploaded lists carry people's data in clear: kept only so long, see minka.imports.retention.
+        from minka.imports import retention
+
+        return retention.start()
 
     def stop_worker(self, worker):
         if worker.poll() is None:
