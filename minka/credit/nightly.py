@@ -5,9 +5,9 @@ with a close running already costs one idle task at most."""
 import datetime
 import threading
 
-from django.db import close_old_connections
 from django.utils import timezone
 
+from minka.core import periodic
 from minka.credit.models import Loan, LoanStatus
 from minka.credit.tasks import close_day
 
@@ -23,17 +23,6 @@ def enqueue_if_due(today: datetime.date | None = None) -> bool:
     return True
 
 
-def _keep_days_closed(stop: threading.Event, every: float) -> None:
-    while not stop.is_set():
-        try:
-            enqueue_if_due()
-        finally:
-            close_old_connections()
-        stop.wait(every)
-
-
 def start(every: float = CHECK_EVERY_SECONDS) -> threading.Event:
     """Starts the hourly check in a daemon thread; setting the returned event stops it."""
-    stop = threading.Event()
-    threading.Thread(target=_keep_days_closed, args=(stop, every), name="minka-close-of-day", daemon=True).start()
-    return stop
+    return periodic.start(enqueue_if_due, every=every, name="minka-close-of-day")

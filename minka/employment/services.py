@@ -745,11 +745,30 @@ def _event(*, user, application: Application, state: str, on_date: datetime.date
     audit_create(actor=user, instance=event, organization=vacancy.employer.organization, program=vacancy.program)
 
 
+def _last_step_on(application: Application) -> datetime.date | None:
+    return application.events.order_by("-on", "-pk").values_list("on", flat=True).first()
+
+
+def _record_step(*, user, application: Application, state: str, on_date: datetime.date, note: str = "") -> None:
+    """Writes a checked step: the application's state and its date, the audit line and the history's event."""
+    vacancy = application.vacancy
+    before = record_snapshot(application)
+    record_save(application, {"state": state, STATE_DATE_FIELD[state]: on_date})
+    audit_update(
+        actor=user,
+        instance=application,
+        before=before,
+        organization=vacancy.employer.organization,
+        program=vacancy.program,
+    )
+    _event(user=user, application=application, state=state, on_date=on_date, note=note)
+
+
 def _step_date(application: Application, on_date: datetime.date | None) -> datetime.date:
     """The date of a new step: today by default, never in the future nor before the step before it."""
     on_date = on_date or timezone.localdate()
     _not_future(on_date, "on_date")
-    last = application.events.order_by("-on", "-pk").values_list("on", flat=True).first()
+    last = _last_step_on(application)
     if last is not None and on_date < last:
         raise _invalid(
             _("La fecha no puede ser anterior al paso anterior de la postulación (%(date)s).") % {"date": _day(last)},
@@ -859,16 +878,7 @@ def application_move(
         )
     _check_transition(application, state)
     on_date = _step_date(application, on_date)
-    before = record_snapshot(application)
-    record_save(application, {"state": state, STATE_DATE_FIELD[state]: on_date})
-    audit_update(
-        actor=user,
-        instance=application,
-        before=before,
-        organization=vacancy.employer.organization,
-        program=vacancy.program,
-    )
-    _event(user=user, application=application, state=state, on_date=on_date, note=note)
+    _record_step(user=user, application=application, state=state, on_date=on_date, note=note)
     return application
 
 
@@ -978,19 +988,8 @@ def _withdraw_the_rest(*, user, seeker: JobSeeker, on_date: datetime.date, note:
     others = Application.objects.filter(seeker=seeker, state__in=open_states).exclude(pk=getattr(keep, "pk", None))
     for other in others.order_by("pk"):
         other = _application_locked(other)
-        last = other.events.order_by("-on", "-pk").values_list("on", flat=True).first()
-        day = max(filter(None, (on_date, last)))
-        vacancy = other.vacancy
-        before = record_snapshot(other)
-        record_save(other, {"state": ApplicationState.WITHDREW, STATE_DATE_FIELD[ApplicationState.WITHDREW]: day})
-        audit_update(
-            actor=user,
-            instance=other,
-            before=before,
-            organization=vacancy.employer.organization,
-            program=vacancy.program,
-        )
-        _event(user=user, application=other, state=ApplicationState.WITHDREW, on_date=day, note=note)
+        day = max(filter(None, (on_date, _last_step_on(other))))
+        _record_step(user=user, application=other, state=ApplicationState.WITHDREW, on_date=day, note=note)
 
 
 def _seeker_status(*, user, seeker: JobSeeker, status: str) -> None:

@@ -15,9 +15,9 @@ import datetime
 import threading
 
 from django.conf import settings
-from django.db import close_old_connections
 from django.utils import timezone
 
+from minka.core import periodic
 from minka.imports.models import ImportBatch, ImportStatus
 
 CHECK_EVERY_SECONDS = 24 * 3600
@@ -47,17 +47,6 @@ def purge(*, days: int | None = None, now: datetime.datetime | None = None) -> d
     return {"files": files, "drafts": drafts}
 
 
-def _keep_purging(stop: threading.Event, every: float) -> None:
-    while not stop.is_set():
-        try:
-            purge()
-        finally:
-            close_old_connections()
-        stop.wait(every)
-
-
 def start(every: float = CHECK_EVERY_SECONDS) -> threading.Event:
     """Starts the daily purge in a daemon thread; setting the returned event stops it."""
-    stop = threading.Event()
-    threading.Thread(target=_keep_purging, args=(stop, every), name="minka-import-files", daemon=True).start()
-    return stop
+    return periodic.start(purge, every=every, name="minka-import-files")

@@ -4,9 +4,9 @@ queue. A pull that races with another one costs nothing: each submission is impo
 
 import threading
 
-from django.db import close_old_connections
 from django.utils import timezone
 
+from minka.core import periodic
 from minka.submissions.models import ServerConnection
 from minka.submissions.tasks import pull_connection
 
@@ -29,17 +29,6 @@ def enqueue_due(now=None) -> int:
     return len(due)
 
 
-def _keep_pulling(stop: threading.Event, every: float) -> None:
-    while not stop.is_set():
-        try:
-            enqueue_due()
-        finally:
-            close_old_connections()
-        stop.wait(every)
-
-
 def start(every: float = CHECK_EVERY_SECONDS) -> threading.Event:
     """Starts the check in a daemon thread; setting the returned event stops it."""
-    stop = threading.Event()
-    threading.Thread(target=_keep_pulling, args=(stop, every), name="minka-submission-pulls", daemon=True).start()
-    return stop
+    return periodic.start(enqueue_due, every=every, name="minka-submission-pulls")
