@@ -1,4 +1,4 @@
-from django.db.models import Q, QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
 from minka.accounts import access
@@ -88,8 +88,11 @@ def territory_get(*, code: str) -> Territory:
 
 
 def district_search(*, query: str, limit: int = 15) -> list[Territory]:
-    """Districts whose name contains `query` or whose ubigeo starts with it, for the district picker."""
+    """Districts whose name contains `query` or whose ubigeo starts with it, for the district picker: those whose
+    name starts with it first ("urco" offers Urcos before Santiago de Surco)."""
     query = (query or "").strip()
     if not query:
         return []
-    return list(territory_list(level=TerritoryLevel.DISTRICT, search=query).order_by("name", "code")[:limit])
+    starts = Case(When(name__istartswith=query, then=0), default=1, output_field=IntegerField())
+    found = territory_list(level=TerritoryLevel.DISTRICT, search=query).alias(starts=starts)
+    return list(found.order_by("starts", "name", "code")[:limit])

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from minka.audit.models import AuditEvent
 from minka.network.forms import OrganizationForm
-from minka.network.models import Organization, Site
+from minka.network.models import Organization, Site, Territory
 from minka.testing import OrganizationFactory
 
 pytestmark = pytest.mark.django_db
@@ -370,6 +370,10 @@ def test_district_search_returns_options_by_name_or_code(world, login):
     assert '<option value="Urcos, Quispicanchi, Cusco (081201)">Urcos, Quispicanchi, Cusco</option>' in body
     body = client.get(reverse("district_search"), {"district": "0812"}).content.decode()
     assert "(081201)" in body and "(081202)" in body and "(0812)" not in body
+    # A name that starts with what was typed comes before one that only contains it, whatever the alphabet says
+    Territory.objects.create(code="081299", level="district", name="Ayurcos", parent_id="0812")
+    body = client.get(reverse("district_search"), {"q": "urco"}).content.decode()
+    assert body.index("(081201)") < body.index("(081299)")  # Urcos before Ayurcos
     # Once chosen, the box holds the label: the list keeps offering that district instead of emptying
     body = client.get(reverse("district_search"), {"q": "Urcos, Quispicanchi, Cusco (081201)"}).content.decode()
     assert body.count("<option") == 1 and "(081201)" in body
